@@ -1,0 +1,20 @@
+package dev.nnet.front.ast;
+
+import dev.nnet.ir.SourceSpan;
+import java.util.List;
+
+/** Statements inside a block. */
+public sealed interface Stmt {
+  SourceSpan span();
+
+  /** {@code let x = e} or {@code let (a, b) = e}. */
+  record Let(List<String> names, boolean destructure, Expr value, SourceSpan span) implements Stmt {
+    public Let {
+      names = List.copyOf(names);
+    }
+  }
+
+  record Return(Expr value, SourceSpan span) implements Stmt {}
+
+  record ExprStmt(Expr value, SourceSpan span) implements Stmt {}
+}
