@@ -18,6 +18,17 @@ public record SourceFile(String path, String text) {
     return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
   }
 
+  /** The text a single-line span covers; empty if the span is unknown or spans lines. */
+  public String slice(dev.nnet.ir.SourceSpan span) {
+    if (!span.isKnown() || span.line() != span.endLine()) {
+      return "";
+    }
+    String l = line(span.line());
+    int from = Math.min(l.length(), Math.max(0, span.column() - 1));
+    int to = Math.min(l.length(), Math.max(from, span.endColumn() - 1));
+    return l.substring(from, to);
+  }
+
   public int lineCount() {
     return lineStarts().size();
   }

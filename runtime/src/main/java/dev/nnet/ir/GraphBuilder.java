@@ -100,6 +100,11 @@ public final class GraphBuilder {
     return addChecked(new Op.Fill(value, TensorType.f32(Shape.scalar())), SourceSpan.NONE);
   }
 
+  /** The node with this id. */
+  public Node node(int id) {
+    return nodes.get(id);
+  }
+
   /** The value already in the graph with this id. */
   public Value value(int id) {
     return new Value(id, nodes.get(id).type());

@@ -1,0 +1,397 @@
+package dev.nnet.check;
+
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.ReduceFn;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.ir.TensorType;
+import dev.nnet.ir.UnaryFn;
+import dev.nnet.runtime.init.Initializer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The built-in names of the language: the primitive tensor operations, dtypes, initializers,
+ * optimizers and data sources. Everything else (layers, activations, losses) is written in .nnet
+ * in the standard library on top of these.
+ */
+final class Builtins {
+  private Builtins() {}
+
+  /** A scope holding every built-in; the root of every file's scope. */
+  static Scope prelude() {
+    Scope s = new Scope(null);
+    for (DType d : DType.values()) {
+      s.define(d.text(), new Val.DTypeV(d));
+    }
+    for (UnaryFn fn : UnaryFn.values()) {
+      define(s, fn.text(), (t, a, span) -> unary(t, a, span, fn));
+    }
+    define(s, "maximum", (t, a, span) -> binaryFn(t, a, span, BinaryFn.MAX));
+    define(s, "minimum", (t, a, span) -> binaryFn(t, a, span, BinaryFn.MIN));
+    define(s, "pow", (t, a, span) -> binaryFn(t, a, span, BinaryFn.POW));
+    define(s, "where", Builtins::where);
+    define(s, "cast", (t, a, span) -> {
+      a.expectAtMost(2);
+      return t.tensor(new Op.Cast(a.dtype(1, "dtype")), span, a.tensor(0, "x"));
+    });
+    define(s, "detach", (t, a, span) -> {
+      a.expectAtMost(1);
+      Val.Tensor x = a.tensor(0, "x");
+      return new Val.Tensor(t.tensor(new Op.StopGradient(), span, x).value(), x.origin());
+    });
+    define(s, "sum", (t, a, span) -> reduce(t, a, span, ReduceFn.SUM));
+    define(s, "mean", (t, a, span) -> reduce(t, a, span, ReduceFn.MEAN));
+    define(s, "max", (t, a, span) -> reduce(t, a, span, ReduceFn.MAX));
+    define(s, "argmax", (t, a, span) -> {
+      a.expectAtMost(2, "x", "axis");
+      Val.Tensor x = a.tensor(0, "x");
+      return t.tensor(new Op.ArgMax(axis(a, 1, x, -1)), span, x);
+    });
+    define(s, "matmul", (t, a, span) -> {
+      a.expectAtMost(2);
+      return t.tensor(new Op.MatMul(), span, a.tensor(0, "a"), a.tensor(1, "b"));
+    });
+    define(s, "reshape", Builtins::reshape);
+    define(s, "flatten", Builtins::flatten);
+    define(s, "permute", (t, a, span) -> {
+      a.expectAtMost(2, "x", "order");
+      Val.Tensor x = a.tensor(0, "x");
+      List<Integer> order = new ArrayList<>();
+      for (Val v : list(a, 1, "order")) {
+        order.add(normalizeAxis(t.intOf(v, span), x.value().rank(), span));
+      }
+      return t.tensor(new Op.Permute(order), span, x);
+    });
+    define(s, "transpose", (t, a, span) -> {
+      a.expectAtMost(3, "x", "a", "b");
+      Val.Tensor x = a.tensor(0, "x");
+      int r = x.value().rank();
+      int i = normalizeAxis(a.intValue(1, "a", -2L), r, span);
+      int j = normalizeAxis(a.intValue(2, "b", -1L), r, span);
+      List<Integer> order = new ArrayList<>(GraphBuilder.allAxes(r));
+      order.set(i, j);
+      order.set(j, i);
+      return t.tensor(new Op.Permute(order), span, x);
+    });
+    define(s, "expand", (t, a, span) -> {
+      a.expectAtMost(2, "x", "shape");
+      return t.tensor(new Op.Expand(shapeArg(t, a, 1, "shape", span)), span, a.tensor(0, "x"));
+    });
+    define(s, "concat", (t, a, span) -> {
+      a.expectAtMost(2, "tensors", "axis");
+      List<Val> items = list(a, 0, "tensors");
+      if (items.isEmpty()) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`concat` needs at least one tensor");
+      }
+      Val.Tensor[] ts = new Val.Tensor[items.size()];
+      for (int i = 0; i < ts.length; i++) {
+        ts[i] = t.asTensor(items.get(i), null, span);
+      }
+      return t.tensor(new Op.Concat(normalizeAxis(a.intValue(1, "axis", 0L), ts[0].value().rank(), span)), span, ts);
+    });
+    define(s, "one_hot", (t, a, span) -> {
+      a.expectAtMost(2, "indices", "classes");
+      return t.tensor(new Op.OneHot(a.intValue(1, "classes", null)), span, a.tensor(0, "indices"));
+    });
+    define(s, "gather", (t, a, span) -> {
+      a.expectAtMost(2, "table", "indices");
+      return t.tensor(new Op.Gather(), span, a.tensor(0, "table"), a.tensor(1, "indices"));
+    });
+    define(s, "random_uniform", (t, a, span) -> {
+      a.expectAtMost(1, "shape");
+      return new Val.Tensor(t.graph().addChecked(new Op.RandomUniform(TensorType.f32(shapeArg(t, a, 0, "shape", span))), span), span);
+    });
+    define(s, "random_normal", (t, a, span) -> {
+      a.expectAtMost(1, "shape");
+      return new Val.Tensor(t.graph().addChecked(new Op.RandomNormal(TensorType.f32(shapeArg(t, a, 0, "shape", span))), span), span);
+    });
+    define(s, "fill", (t, a, span) -> {
+      a.expectAtMost(2, "shape", "value");
+      Shape shape = shapeArg(t, a, 0, "shape", span);
+      return new Val.Tensor(t.graph().addChecked(new Op.Fill(a.number(1, "value", null), TensorType.f32(shape)), span), span);
+    });
+    define(s, "zeros_like", (t, a, span) -> like(t, a, span, 0));
+    define(s, "ones_like", (t, a, span) -> like(t, a, span, 1));
+    define(s, "numel", (t, a, span) -> {
+      a.expectAtMost(1);
+      return new Val.Int(a.tensor(0, "x").value().shape().numel());
+    });
+    defineInitializers(s);
+    defineOptimizers(s);
+    define(s, "csv", (t, a, span) -> {
+      a.expectAtMost(1, "path", "header");
+      Map<String, Object> opts = new LinkedHashMap<>();
+      opts.put("header", a.bool(-1, "header", false));
+      return new Val.Source(new DataSourceSpec("csv", a.string(0, "path", null), opts, span));
+    });
+    define(s, "mnist", (t, a, span) -> {
+      a.expectAtMost(1, "dir");
+      return new Val.Source(new DataSourceSpec("mnist", a.string(0, "dir", null), Map.of(), span));
+    });
+    return s;
+  }
+
+  /** The names of all built-ins, for completion and docs. */
+  static List<String> names() {
+    return new ArrayList<>(new TreeSet<>(prelude().locals().keySet()));
+  }
+
+  private static void define(Scope s, String name, BuiltinFunction f) {
+    s.define(name, new Val.Builtin(name, f));
+  }
+
+  private static Val unary(Tracer t, Args a, SourceSpan span, UnaryFn fn) throws CheckError {
+    a.expectAtMost(1);
+    Args.Arg x = a.require(0, "x");
+    if (!(x.value() instanceof Val.Tensor)) {
+      double v = a.number(0, "x", null);
+      double r = switch (fn) {
+        case NEG -> -v;
+        case EXP -> Math.exp(v);
+        case LOG -> Math.log(v);
+        case SQRT -> Math.sqrt(v);
+        case ABS -> Math.abs(v);
+        case SIGN -> Math.signum(v);
+        case TANH -> Math.tanh(v);
+        case SIGMOID -> 1 / (1 + Math.exp(-v));
+        case RECIPROCAL -> 1 / v;
+        case SIN -> Math.sin(v);
+        case COS -> Math.cos(v);
+        case ERF -> dev.nnet.runtime.exec.Erf.erf(v);
+        case FLOOR -> Math.floor(v);
+      };
+      return new Val.Float(r);
+    }
+    Val.Tensor in = a.tensor(0, "x");
+    return new Val.Tensor(t.tensor(new Op.Unary(fn), span, in).value(), in.origin());
+  }
+
+  private static Val binaryFn(Tracer t, Args a, SourceSpan span, BinaryFn fn) throws CheckError {
+    a.expectAtMost(2);
+    Val x = a.require(0, "a").value();
+    Val y = a.require(1, "b").value();
+    DType dtype = x instanceof Val.Tensor tx ? tx.value().dtype() : y instanceof Val.Tensor ty ? ty.value().dtype() : null;
+    if (dtype == null) {
+      double p = a.number(0, "a", null);
+      double q = a.number(1, "b", null);
+      return new Val.Float(fn == BinaryFn.MAX ? Math.max(p, q) : fn == BinaryFn.MIN ? Math.min(p, q) : Math.pow(p, q));
+    }
+    return t.tensor(new Op.Binary(fn), span, t.asTensor(x, dtype, span), t.asTensor(y, dtype, span));
+  }
+
+  private static Val where(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(3);
+    Val.Tensor cond = a.tensor(0, "cond");
+    Val x = a.require(1, "a").value();
+    Val y = a.require(2, "b").value();
+    DType dtype = x instanceof Val.Tensor tx ? tx.value().dtype() : y instanceof Val.Tensor ty ? ty.value().dtype() : DType.F32;
+    return t.tensor(new Op.Where(), span, cond, t.asTensor(x, dtype, span), t.asTensor(y, dtype, span));
+  }
+
+  private static Val reduce(Tracer t, Args a, SourceSpan span, ReduceFn fn) throws CheckError {
+    a.expectAtMost(2, "x", "axis", "keepdims");
+    Args.Arg xa = a.require(0, "x");
+    if (fn == ReduceFn.MAX && a.positional().size() == 2 && !(a.positional().get(1).value() instanceof Val.Int)) {
+      return binaryFn(t, a, span, BinaryFn.MAX); // max(a, b) of two values
+    }
+    if (fn == ReduceFn.MAX && !(xa.value() instanceof Val.Tensor) && a.positional().size() == 2) {
+      return binaryFn(t, a, span, BinaryFn.MAX);
+    }
+    Val.Tensor x = a.tensor(0, "x");
+    int r = x.value().rank();
+    List<Integer> axes = new ArrayList<>();
+    Args.Arg ax = a.find(1, "axis");
+    if (ax == null) {
+      axes.addAll(GraphBuilder.allAxes(r));
+    } else if (ax.value() instanceof Val.ListV l) {
+      for (Val v : l.items()) {
+        axes.add(normalizeAxis(t.intOf(v, ax.span()), r, ax.span()));
+      }
+    } else {
+      axes.add(normalizeAxis(t.intOf(ax.value(), ax.span()), r, ax.span()));
+    }
+    axes = new ArrayList<>(new TreeSet<>(axes));
+    return t.tensor(new Op.Reduce(fn, axes, a.bool(-1, "keepdims", false)), span, x);
+  }
+
+  private static Val reshape(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(2, "x", "shape");
+    Val.Tensor x = a.tensor(0, "x");
+    List<Val> items = list(a, 1, "shape");
+    List<Dim> dims = new ArrayList<>();
+    int infer = -1;
+    Dim known = Dim.of(1);
+    for (int i = 0; i < items.size(); i++) {
+      Val v = items.get(i);
+      if (!(v instanceof Val.Int d)) {
+        throw Tracer.error(ErrorCode.ARGUMENT_TYPE, span, "`reshape` needs ints in its shape, got " + v.describe());
+      }
+      if (d.value().isConstant() && d.value().constant() == -1) {
+        if (infer >= 0) {
+          throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`reshape` can infer only one dimension (-1)");
+        }
+        infer = i;
+        dims.add(Dim.of(1));
+      } else {
+        dims.add(d.value());
+        known = known.times(d.value());
+      }
+    }
+    if (infer >= 0) {
+      Dim total = x.value().shape().numel();
+      Dim rest = known.isConstant() ? total.floorDiv(known) : quotient(total, known);
+      if (rest == null || !rest.times(known).equals(total)) {
+        throw Tracer.error(ErrorCode.OP_SHAPE, span, "`reshape` cannot infer -1: " + total + " elements do not divide by "
+            + known);
+      }
+      dims.set(infer, rest);
+    }
+    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+  }
+
+  /** total / known when known is a symbol (times a constant) that divides every term; else null. */
+  private static Dim quotient(Dim total, Dim known) {
+    for (String sym : known.symbols()) {
+      Dim q = known.substitute(Map.of(sym, Dim.of(1)));
+      if (q.isConstant()) {
+        Dim withoutSym = total.substitute(Map.of(sym, Dim.of(1))).floorDiv(q);
+        if (withoutSym.times(known).equals(total.times(q)) || withoutSym.times(Dim.symbol(sym)).times(q).equals(total)) {
+          return withoutSym;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Val flatten(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(2, "x", "start");
+    Val.Tensor x = a.tensor(0, "x");
+    int r = x.value().rank();
+    int start = normalizeAxis(a.intValue(1, "start", 1L), Math.max(r, 1), span);
+    List<Dim> dims = new ArrayList<>(x.value().shape().dims().subList(0, Math.min(start, r)));
+    Dim rest = Dim.of(1);
+    for (int i = start; i < r; i++) {
+      rest = rest.times(x.value().shape().dim(i));
+    }
+    dims.add(rest);
+    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+  }
+
+  private static Val like(Tracer t, Args a, SourceSpan span, double value) throws CheckError {
+    a.expectAtMost(1);
+    Val.Tensor x = a.tensor(0, "x");
+    return new Val.Tensor(t.graph().addChecked(new Op.Fill(value, x.value().type()), span), span);
+  }
+
+  private static List<Val> list(Args a, int index, String name) throws CheckError {
+    Args.Arg arg = a.require(index, name);
+    if (arg.value() instanceof Val.ListV l) {
+      return l.items();
+    }
+    if (arg.value() instanceof Val.TupleV tv) {
+      return tv.items();
+    }
+    throw a.wrongKind(arg, name, "a list");
+  }
+
+  private static Shape shapeArg(Tracer t, Args a, int index, String name, SourceSpan span) throws CheckError {
+    List<Dim> dims = new ArrayList<>();
+    for (Val v : list(a, index, name)) {
+      if (!(v instanceof Val.Int i)) {
+        throw Tracer.error(ErrorCode.ARGUMENT_TYPE, span, "a shape holds ints, got " + v.describe());
+      }
+      dims.add(i.value());
+    }
+    return new Shape(dims);
+  }
+
+  private static int axis(Args a, int index, Val.Tensor x, long fallback) throws CheckError {
+    return normalizeAxis(a.intValue(index, "axis", fallback), x.value().rank(), a.callSpan());
+  }
+
+  static int normalizeAxis(long axis, int rank, SourceSpan span) throws CheckError {
+    long k = axis < 0 ? axis + rank : axis;
+    if (k < 0 || k >= rank) {
+      throw Tracer.error(ErrorCode.OP_SHAPE, span, "axis " + axis + " is out of range for a tensor of rank " + rank);
+    }
+    return (int) k;
+  }
+
+  private static void defineInitializers(Scope s) {
+    s.define("zeros", new Val.Init(new Initializer.Zeros()));
+    s.define("ones", new Val.Init(new Initializer.Ones()));
+    s.define("xavier_uniform", new Val.Init(new Initializer.XavierUniform(1.0)));
+    s.define("glorot_uniform", new Val.Init(new Initializer.XavierUniform(1.0)));
+    s.define("xavier_normal", new Val.Init(new Initializer.XavierNormal(1.0)));
+    s.define("glorot_normal", new Val.Init(new Initializer.XavierNormal(1.0)));
+    s.define("he_uniform", new Val.Init(new Initializer.HeUniform()));
+    s.define("kaiming_uniform", new Val.Init(new Initializer.HeUniform()));
+    s.define("he_normal", new Val.Init(new Initializer.HeNormal()));
+    s.define("kaiming_normal", new Val.Init(new Initializer.HeNormal()));
+    s.define("lecun_normal", new Val.Init(new Initializer.LeCunNormal()));
+    define(s, "constant", (t, a, span) -> {
+      a.expectAtMost(1, "value");
+      return new Val.Init(new Initializer.Constant(a.number(0, "value", null)));
+    });
+    define(s, "uniform", (t, a, span) -> {
+      a.expectAtMost(2, "low", "high");
+      double lo = a.number(0, "low", null);
+      double hi = a.number(1, "high", null);
+      if (!(hi > lo)) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`uniform` needs low < high, got " + lo + " and " + hi);
+      }
+      return new Val.Init(new Initializer.Uniform(lo, hi));
+    });
+    define(s, "normal", (t, a, span) -> {
+      a.expectAtMost(2, "mean", "std");
+      double std = a.number(1, "std", 1.0);
+      if (!(std >= 0)) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`normal` needs std >= 0, got " + std);
+      }
+      return new Val.Init(new Initializer.Normal(a.number(0, "mean", 0.0), std));
+    });
+  }
+
+  private static void defineOptimizers(Scope s) {
+    optimizer(s, "sgd", List.of("lr", "momentum", "dampening", "weight_decay", "nesterov"),
+        Map.of("momentum", 0.0, "dampening", 0.0, "weight_decay", 0.0, "nesterov", 0.0));
+    optimizer(s, "adam", List.of("lr", "beta1", "beta2", "eps", "weight_decay"),
+        Map.of("lr", 1e-3, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8, "weight_decay", 0.0));
+    optimizer(s, "adamw", List.of("lr", "beta1", "beta2", "eps", "weight_decay"),
+        Map.of("lr", 1e-3, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8, "weight_decay", 0.01));
+  }
+
+  private static void optimizer(Scope s, String kind, List<String> names, Map<String, Double> defaults) {
+    define(s, kind, (t, a, span) -> {
+      a.expectAtMost(1, names.toArray(String[]::new));
+      Map<String, Double> opts = new LinkedHashMap<>(defaults);
+      for (int i = 0; i < names.size(); i++) {
+        String n = names.get(i);
+        Args.Arg arg = a.find(i == 0 ? 0 : -1, n);
+        if (arg == null) {
+          continue;
+        }
+        opts.put(n, arg.value() instanceof Val.Bool b ? (b.value() ? 1.0 : 0.0) : a.number(i == 0 ? 0 : -1, n, null));
+      }
+      if (!opts.containsKey("lr")) {
+        throw Tracer.error(ErrorCode.ARGUMENT_COUNT, span, "`" + kind + "` needs a learning rate: `" + kind + "(lr = 0.01)`");
+      }
+      if (!(opts.get("lr") > 0)) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "the learning rate must be positive, got " + opts.get("lr"));
+      }
+      if (opts.getOrDefault("nesterov", 0.0) != 0 && opts.getOrDefault("momentum", 0.0) <= 0) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "Nesterov momentum needs `momentum > 0`");
+      }
+      return new Val.Optimizer(new OptimizerSpec(kind, opts));
+    });
+  }
+}

@@ -1,0 +1,222 @@
+package dev.nnet.check;
+
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.diag.SourceFile;
+import dev.nnet.front.ast.Expr;
+import dev.nnet.front.ast.Member;
+import dev.nnet.front.ast.TypeRef;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.SourceSpan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Matches values against declared types at a call boundary. A tensor type such as
+ * {@code [*B, in]} is unified with the argument's shape: names not yet bound ({@code N}, {@code B})
+ * are bound to the argument's dims and become ints in the body; the others must equal.
+ * A mismatch is reported at the call, with where the argument came from and what was declared.
+ */
+final class SignatureMatcher {
+  private final Tracer tracer;
+  private final String callee;
+  private final LayerInstance layer;
+  private final SourceSpan callSpan;
+
+  SignatureMatcher(Tracer tracer, String callee, LayerInstance layer, SourceSpan callSpan) {
+    this.tracer = tracer;
+    this.callee = callee;
+    this.layer = layer;
+    this.callSpan = callSpan;
+  }
+
+  void checkArgument(Member.FnDecl.Param p, Val v, SourceSpan at, Scope scope) throws CheckError {
+    if (p.type() instanceof TypeRef.Tensor t) {
+      if (!(v instanceof Val.Tensor tensor)) {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
+            "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor"));
+      }
+      unify(t, tensor, scope, p.name(), false);
+    } else {
+      scope.define(p.name(), checkKind(p.type(), v, at, callee, p.name()));
+    }
+  }
+
+  void checkResult(TypeRef.Tensor t, Val v, SourceSpan at, Scope scope) throws CheckError {
+    if (!(v instanceof Val.Tensor tensor)) {
+      throw new CheckError(Diagnostic.error(ErrorCode.RESULT_SHAPE, at,
+          "`" + callee + "` is declared to return a tensor but returns " + v.describe()));
+    }
+    unify(t, new Val.Tensor(tensor.value(), at), scope, null, true);
+  }
+
+  private void unify(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result)
+      throws CheckError {
+    DType want = declared.dtype() == null ? DType.F32 : DType.parse(declared.dtype());
+    if (want == null) {
+      throw Tracer.error(ErrorCode.UNKNOWN_NAME, declared.span(), "unknown dtype `" + declared.dtype()
+          + "`; use f32, i64 or bool");
+    }
+    Shape shape = actual.value().shape();
+    if (actual.value().dtype() != want) {
+      throw mismatch(declared, actual, scope, param, result, ErrorCode.DTYPE_MISMATCH,
+          "element type " + want + " vs " + actual.value().dtype(), null);
+    }
+    List<TypeRef.DimRef> dims = declared.dims();
+    int variadic = -1;
+    for (int i = 0; i < dims.size(); i++) {
+      if (dims.get(i) instanceof TypeRef.DimRef.Variadic) {
+        variadic = i;
+      }
+    }
+    int fixed = variadic < 0 ? dims.size() : dims.size() - 1;
+    int rank = shape.rank();
+    if (variadic < 0 ? rank != fixed : rank < fixed) {
+      throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
+          "rank " + (variadic < 0 ? "" : "at least ") + fixed + " vs " + rank, null);
+    }
+    int extra = rank - fixed;
+    for (int i = 0; i < dims.size(); i++) {
+      TypeRef.DimRef d = dims.get(i);
+      if (d instanceof TypeRef.DimRef.Variadic v) {
+        List<Val> pack = new ArrayList<>();
+        for (int k = 0; k < extra; k++) {
+          pack.add(new Val.Int(shape.dim(i + k)));
+        }
+        Val bound = scope.lookup(v.name());
+        if (bound instanceof Val.ListV l) {
+          if (!l.items().equals(pack)) {
+            throw mismatch(declared, actual, scope, param, result, ErrorCode.SHAPE_MISMATCH,
+                "`*" + v.name() + "` is " + dimsText(l.items()) + " but here " + dimsText(pack), null);
+          }
+        } else {
+          scope.define(v.name(), new Val.ListV(pack));
+        }
+        continue;
+      }
+      int axis = variadic >= 0 && i > variadic ? i - 1 + extra : i;
+      Dim have = shape.dim(axis);
+      Expr e = ((TypeRef.DimRef.Of) d).expr();
+      if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        scope.define(n.name(), new Val.Int(have)); // first sight of a symbol: bind it
+        continue;
+      }
+      Val w = tracer.eval(e, scope);
+      if (!(w instanceof Val.Int wi)) {
+        throw Tracer.error(ErrorCode.ARGUMENT_TYPE, e.span(), "a dimension must be an int, got " + w.describe());
+      }
+      if (!wi.value().equals(have)) {
+        String name = e instanceof Expr.Name n ? n.name() : null;
+        String what = (name != null ? "dimension `" + name + "`" : "dimension " + (axis + 1))
+            + " is " + wi.value() + " but the " + (result ? "result" : "argument") + " has " + have;
+        throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
+            what, name == null ? null : new String[] {name, have.toString()});
+      }
+    }
+  }
+
+  private CheckError mismatch(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result,
+      ErrorCode code, String detail, String[] fix) {
+    String expected = expectedText(declared, scope);
+    String got = actual.value().type().toString();
+    Diagnostic d;
+    if (result) {
+      d = Diagnostic.error(code, actual.origin(), "`" + callee + "` returns " + got + " but declares " + expected
+          + ": " + detail).withLabel("this is " + got).withRelated(declared.span(), "declared " + expected);
+    } else {
+      SourceSpan site = layer != null && layer.definedAt().isKnown() && !layer.definedAt().equals(callSpan)
+          ? layer.definedAt() : declared.span();
+      d = Diagnostic.error(code, callSpan, "`" + callee + "` expects " + expected + " for `" + param + "`, got " + got
+          + ": " + detail).withLabel("expects " + expected);
+      if (actual.origin() != null && !actual.origin().equals(callSpan)) {
+        d = d.withRelated(actual.origin(), "produces " + got);
+      }
+      d = d.withRelated(site, layer != null ? "`" + callee + "` defined here, expects " + expected : "declared here");
+      String help = fixHelp(fix);
+      if (help != null) {
+        d = d.withHelp(help);
+      }
+    }
+    return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /** "write `Linear(128, 10)`" when the mismatching dim is a hyperparameter passed at the creation site. */
+  private String fixHelp(String[] fix) {
+    if (fix == null || layer == null) {
+      return null;
+    }
+    SourceSpan arg = layer.argSpans().get(fix[0]);
+    SourceFile file = arg == null ? null : tracer.source(arg.file());
+    if (file == null || layer.definedAt().line() != arg.line() || layer.definedAt().endLine() != arg.line()) {
+      return arg == null ? null : "pass " + fix[1] + " for `" + fix[0] + "` where `" + callee + "` is created";
+    }
+    String call = file.slice(layer.definedAt());
+    int from = arg.column() - layer.definedAt().column();
+    int to = arg.endColumn() - layer.definedAt().column();
+    if (from < 0 || to > call.length()) {
+      return null;
+    }
+    return "write `" + call.substring(0, from) + fix[1] + call.substring(to) + "`";
+  }
+
+  /** The declared type with known names replaced by their values: {@code [*B, 256]}. */
+  private String expectedText(TypeRef.Tensor declared, Scope scope) {
+    List<String> parts = new ArrayList<>();
+    for (TypeRef.DimRef d : declared.dims()) {
+      if (d instanceof TypeRef.DimRef.Variadic v) {
+        parts.add("*" + v.name());
+        continue;
+      }
+      Expr e = ((TypeRef.DimRef.Of) d).expr();
+      String text = e instanceof Expr.Name n ? n.name() : "?";
+      try {
+        Val w = e instanceof Expr.Name n && scope.lookup(n.name()) == null ? null : tracer.eval(e, scope);
+        if (w instanceof Val.Int i) {
+          text = i.value().toString();
+        }
+      } catch (CheckError ignored) {
+        // keep the written name
+      }
+      parts.add(text);
+    }
+    String dtype = declared.dtype() == null || declared.dtype().equals("f32") ? "" : declared.dtype();
+    return dtype + "[" + String.join(", ", parts) + "]";
+  }
+
+  private static String dimsText(List<Val> dims) {
+    return "[" + String.join(", ", dims.stream().map(v -> ((Val.Int) v).value().toString()).toList()) + "]";
+  }
+
+  /** Checks a non-tensor argument against a named type ({@code int}, {@code float}, ...), converting int to float. */
+  static Val checkKind(TypeRef type, Val v, SourceSpan at, String owner, String param) throws CheckError {
+    if (!(type instanceof TypeRef.Named n)) {
+      return v;
+    }
+    String want = n.name();
+    boolean ok = switch (want) {
+      case "int" -> v instanceof Val.Int;
+      case "float" -> v instanceof Val.Float || v instanceof Val.Int i && i.value().isConstant();
+      case "bool" -> v instanceof Val.Bool;
+      case "string" -> v instanceof Val.Str;
+      case "init" -> v instanceof Val.Init;
+      case "list" -> v instanceof Val.ListV;
+      case "tensor" -> v instanceof Val.Tensor;
+      default -> true; // layer names and other types are checked where they are used
+    };
+    if (!ok) {
+      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
+          "`" + owner + "` needs " + article(want) + " for `" + param + "`, got " + v.describe())
+          .withLabel("expected " + article(want)));
+    }
+    if (want.equals("float") && v instanceof Val.Int i) {
+      return new Val.Float(i.value().constant());
+    }
+    return v;
+  }
+
+  private static String article(String type) {
+    return (type.matches("[aeiou].*") ? "an " : "a ") + type;
+  }
+}

@@ -1,0 +1,705 @@
+package dev.nnet.check;
+
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.diag.SourceFile;
+import dev.nnet.front.ast.Decl;
+import dev.nnet.front.ast.Expr;
+import dev.nnet.front.ast.Member;
+import dev.nnet.front.ast.Stmt;
+import dev.nnet.front.ast.TypeRef;
+import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.ShapeError;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.ir.TensorType;
+import dev.nnet.ir.UnaryFn;
+import dev.nnet.runtime.ParamSpec;
+import dev.nnet.runtime.init.Initializer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a checked program by tracing: hyperparameters are computed, layers are instantiated,
+ * and forward functions run on symbolic tensors, appending primitive ops to a {@link GraphBuilder}.
+ * Each primitive's shape rule runs as its node is added, so the checker and the lowering to IR are
+ * one pass, and every shape error is found at the expression that causes it.
+ */
+final class Tracer {
+  private static final int MAX_DEPTH = 200;
+
+  private final GraphBuilder graph;
+  private final boolean training;
+  private final Map<String, SourceFile> sources;
+  private final Map<String, String> symbolOrigins = new LinkedHashMap<>();
+  private int depth;
+  private String pendingPath;
+  private boolean mayInstantiate = true;
+
+  Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources) {
+    this.graph = graph;
+    this.training = training;
+    this.sources = sources;
+  }
+
+  GraphBuilder graph() {
+    return graph;
+  }
+
+  boolean training() {
+    return training;
+  }
+
+  /** Remembers where a dimension symbol was introduced, for the "bindings" line of diagnostics. */
+  void noteSymbol(String name, String origin) {
+    symbolOrigins.putIfAbsent(name, origin);
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+
+  Val eval(Expr e, Scope scope) throws CheckError {
+    if (++depth > MAX_DEPTH) {
+      depth = 0;
+      throw new CheckError(Diagnostic.error(ErrorCode.RECURSION, e.span(),
+          "evaluation nests deeper than " + MAX_DEPTH + " calls").withHelp("check for a function or layer that calls itself"));
+    }
+    try {
+      return evalInner(e, scope);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Val evalInner(Expr e, Scope scope) throws CheckError {
+    if (e instanceof Expr.IntLit i) return Val.Int.of(i.value());
+    if (e instanceof Expr.FloatLit f) return new Val.Float(f.value());
+    if (e instanceof Expr.StringLit s) return new Val.Str(s.value());
+    if (e instanceof Expr.BoolLit b) return new Val.Bool(b.value());
+    if (e instanceof Expr.Name n) return lookup(n.name(), n.span(), scope);
+    if (e instanceof Expr.Unary u) return unary(u, eval(u.operand(), scope));
+    if (e instanceof Expr.Binary b) return binary(b.op(), eval(b.left(), scope), eval(b.right(), scope), b);
+    if (e instanceof Expr.Pipe p) return pipe(p, scope);
+    if (e instanceof Expr.Call c) return call(eval(c.callee(), scope), evalArgs(c, scope), c.span());
+    if (e instanceof Expr.Index ix) return index(ix, eval(ix.target(), scope), scope);
+    if (e instanceof Expr.Member m) return member(m, eval(m.target(), scope));
+    if (e instanceof Expr.Range r) {
+      throw error(ErrorCode.INVALID_VALUE, r.span(), "a range `a..b` is only allowed inside `[...]`");
+    }
+    if (e instanceof Expr.If i) {
+      Val c = eval(i.cond(), scope);
+      if (c instanceof Val.Bool b) {
+        return eval(b.value() ? i.then() : i.otherwise(), scope);
+      }
+      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, i.cond().span(),
+          "`if` needs a bool known before running, got " + c.describe())
+          .withHelp("to choose elementwise between tensors, use `where(cond, a, b)`"));
+    }
+    if (e instanceof Expr.Tuple t) return new Val.TupleV(evalAll(t.items(), scope));
+    if (e instanceof Expr.ListLit l) return new Val.ListV(evalAll(l.items(), scope));
+    if (e instanceof Expr.Block b) return block(b, scope);
+    throw new CheckError(Diagnostic.error(ErrorCode.SYNTAX, e.span(), "skipped: does not parse"));
+  }
+
+  private List<Val> evalAll(List<Expr> items, Scope scope) throws CheckError {
+    List<Val> out = new ArrayList<>();
+    for (Expr x : items) {
+      out.add(eval(x, scope));
+    }
+    return out;
+  }
+
+  private Val lookup(String name, SourceSpan span, Scope scope) throws CheckError {
+    Val v = scope.lookup(name);
+    if (v != null) {
+      return v;
+    }
+    if (name.equals("training")) {
+      return new Val.Bool(training);
+    }
+    String suggestion = NameSuggester.closest(name, scope.visibleNames());
+    Diagnostic d = Diagnostic.error(ErrorCode.UNKNOWN_NAME, span, "unknown name `" + name + "`").withLabel("not defined");
+    throw new CheckError(suggestion == null ? d : d.withHelp("did you mean `" + suggestion + "`?"));
+  }
+
+  private Val block(Expr.Block b, Scope outer) throws CheckError {
+    Scope scope = new Scope(outer);
+    Val last = new Val.None();
+    for (Stmt s : b.stmts()) {
+      if (s instanceof Stmt.Let l) {
+          Val v = eval(l.value(), scope);
+          if (l.destructure()) {
+            List<Val> items = v instanceof Val.TupleV t ? t.items() : v instanceof Val.ListV lv ? lv.items() : null;
+            if (items == null || items.size() != l.names().size()) {
+              throw error(ErrorCode.ARGUMENT_TYPE, l.span(), "cannot unpack " + v.describe() + " into "
+                  + l.names().size() + " names");
+            }
+            for (int i = 0; i < items.size(); i++) {
+              scope.define(l.names().get(i), items.get(i));
+            }
+          } else {
+            scope.define(l.names().get(0), v);
+          }
+          last = new Val.None();
+      } else if (s instanceof Stmt.Return r) {
+        return eval(r.value(), scope);
+      } else if (s instanceof Stmt.ExprStmt x) {
+        last = eval(x.value(), scope);
+      }
+    }
+    return last;
+  }
+
+  private Args evalArgs(Expr.Call c, Scope scope) throws CheckError {
+    Args args = new Args(calleeName(c.callee()), c.span());
+    for (Expr.Arg a : c.args()) {
+      args.add(a.name(), eval(a.value(), scope), a.value().span());
+    }
+    return args;
+  }
+
+  private static String calleeName(Expr callee) {
+    if (callee instanceof Expr.Name n) {
+      return n.name();
+    }
+    return callee instanceof Expr.Member m ? m.name() : "function";
+  }
+
+  private Val pipe(Expr.Pipe p, Scope scope) throws CheckError {
+    Val input = eval(p.value(), scope);
+    Expr stage = p.stage();
+    if (stage instanceof Expr.Call c) {
+      Args args = evalArgs(c, scope).prepend(input, p.value().span());
+      return call(eval(c.callee(), scope), args, stage.span());
+    }
+    return call(eval(stage, scope), Args.of(calleeName(stage), stage.span(), input), stage.span());
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  Val call(Val callee, Args args, SourceSpan span) throws CheckError {
+    if (callee instanceof Val.Builtin b) return b.impl().call(this, args.renamed(b.name()), span);
+    if (callee instanceof Val.Fn f) return callFunction(f.decl(), f.scope(), args, f.decl().name(), null);
+    if (callee instanceof Val.Layer l) return callLayer(l.instance(), args, span);
+    if (callee instanceof Val.LayerDef d) return new Val.Layer(instantiate(d, args, span));
+    if (callee instanceof Val.Init i && i.init() instanceof Initializer.XavierUniform) {
+      return new Val.Init(new Initializer.XavierUniform(args.number(0, "gain", 1.0)));
+    }
+    if (callee instanceof Val.Init i && i.init() instanceof Initializer.XavierNormal) {
+      return new Val.Init(new Initializer.XavierNormal(args.number(0, "gain", 1.0)));
+    }
+    throw new CheckError(Diagnostic.error(ErrorCode.NOT_CALLABLE, span,
+        callee.describe() + " cannot be called").withLabel("not a function or layer"));
+  }
+
+  /** Calls a function or forward: binds parameters (matching tensor types), runs the body, checks the result. */
+  Val callFunction(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
+      throws CheckError {
+    Scope scope = new Scope(defining);
+    SignatureMatcher matcher = new SignatureMatcher(this, displayName, layer, args.callSpan());
+    List<Member.FnDecl.Param> params = fn.params();
+    if (args.positional().size() > params.size()) {
+      Args.Arg extra = args.positional().get(params.size());
+      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, extra.span(),
+          "`" + displayName + "` takes " + params.size() + " argument" + (params.size() == 1 ? "" : "s")
+              + ", got " + args.positional().size()).withLabel("unexpected argument")
+          .withRelated(fn.nameSpan(), "defined here"));
+    }
+    for (String n : args.named().keySet()) {
+      if (params.stream().noneMatch(p -> p.name().equals(n))) {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.named().get(n).span(),
+            "`" + displayName + "` has no parameter named `" + n + "`").withLabel("unknown parameter")
+            .withHelp("its parameters are " + String.join(", ", params.stream().map(Member.FnDecl.Param::name).toList())));
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      Member.FnDecl.Param p = params.get(i);
+      Args.Arg a = args.find(i, p.name());
+      Val v;
+      SourceSpan at;
+      if (a != null) {
+        v = a.value();
+        at = a.span();
+      } else if (p.defaultValue() != null) {
+        v = eval(p.defaultValue(), scope);
+        at = p.defaultValue().span();
+      } else {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.callSpan(),
+            "`" + displayName + "` needs an argument for `" + p.name() + "`").withLabel("missing `" + p.name() + "`")
+            .withRelated(p.span(), "parameter declared here"));
+      }
+      if (p.type() != null) {
+        matcher.checkArgument(p, v, at, scope);
+      }
+      scope.define(p.name(), v);
+    }
+    Val result = eval(fn.body(), scope);
+    if (fn.result() instanceof TypeRef.Tensor t) {
+      matcher.checkResult(t, result, fn.body().span(), scope);
+    }
+    return result;
+  }
+
+  Val callLayer(LayerInstance inst, Args args, SourceSpan span) throws CheckError {
+    Val fwd = inst.scope().lookup("forward");
+    if (!(fwd instanceof Val.Fn f) || !inst.scope().definesLocally("forward")) {
+      throw new CheckError(Diagnostic.error(ErrorCode.MISSING_FORWARD, span,
+          "`" + inst.displayName() + "` has no `forward` to call").withRelated(inst.decl().nameSpan(), "defined here")
+          .withHelp("add `forward(x: [...]) = ...` to `" + inst.decl().name() + "`"));
+    }
+    boolean saved = mayInstantiate;
+    mayInstantiate = false;
+    try {
+      Val out = callFunction(f.decl(), f.scope(), args, inst.displayName(), inst);
+      if (out instanceof Val.Tensor t) {
+        inst.outputs().add(t.value().type());
+        return new Val.Tensor(t.value(), inst.definedAt());
+      }
+      return out;
+    } finally {
+      mayInstantiate = saved;
+    }
+  }
+
+  /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */
+  LayerInstance instantiate(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
+    Decl.Layer decl = def.decl();
+    if (!mayInstantiate) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
+          "layers are created as fields, not inside `forward`").withLabel("creates a new `" + decl.name() + "` here")
+          .withHelp("add a field such as `fc = " + decl.name() + "(...)` to the layer and use `fc` here"));
+    }
+    String path = pendingPath == null ? "" : pendingPath;
+    pendingPath = null;
+    Scope scope = new Scope(def.scope());
+    LayerInstance inst = new LayerInstance(decl, path, scope, span);
+    bindHyperParams(decl, args, scope, inst);
+    for (Member m : decl.members()) {
+      if (m instanceof Member.Param p) {
+        addParam(p, scope, inst);
+      } else if (m instanceof Member.Field f) {
+          pendingPath = path.isEmpty() ? f.name() : path + "." + f.name();
+          Val v;
+          try {
+            v = eval(f.value(), scope);
+          } finally {
+            pendingPath = null;
+          }
+          if (v instanceof Val.Layer l) {
+            inst.children().put(f.name(), l.instance());
+            v = new Val.Layer(l.instance());
+          }
+          scope.define(f.name(), v);
+      } else if (m instanceof Member.Forward fw) {
+        scope.define("forward", new Val.Fn(fw.fn(), scope));
+      } else if (m instanceof Member.Method mm) {
+        scope.define(mm.fn().name(), new Val.Fn(mm.fn(), scope));
+      }
+    }
+    return inst;
+  }
+
+  private void bindHyperParams(Decl.Layer decl, Args args, Scope scope, LayerInstance inst) throws CheckError {
+    List<Decl.HyperParam> params = decl.params();
+    if (args.positional().size() > params.size()) {
+      Args.Arg extra = args.positional().get(params.size());
+      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, extra.span(),
+          "`" + decl.name() + "` takes " + params.size() + " hyperparameter" + (params.size() == 1 ? "" : "s")
+              + ", got " + args.positional().size()).withLabel("unexpected argument")
+          .withRelated(decl.nameSpan(), "defined here"));
+    }
+    for (String n : args.named().keySet()) {
+      if (params.stream().noneMatch(p -> p.name().equals(n))) {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.named().get(n).span(),
+            "`" + decl.name() + "` has no hyperparameter named `" + n + "`").withLabel("unknown hyperparameter")
+            .withHelp("its hyperparameters are " + String.join(", ", params.stream().map(Decl.HyperParam::name).toList())));
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      Decl.HyperParam p = params.get(i);
+      Args.Arg a = args.find(i, p.name());
+      Val v;
+      if (a != null) {
+        v = a.value();
+        inst.argSpans().put(p.name(), a.span());
+      } else if (p.defaultValue() != null) {
+        v = eval(p.defaultValue(), scope);
+      } else {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.callSpan(),
+            "`" + decl.name() + "` needs a value for `" + p.name() + "`").withLabel("missing `" + p.name() + "`")
+            .withRelated(p.span(), "declared here"));
+      }
+      v = SignatureMatcher.checkKind(p.type(), v, a != null ? a.span() : p.span(), decl.name(), p.name());
+      scope.define(p.name(), v);
+      inst.hyperParams().put(p.name(), display(v));
+    }
+  }
+
+  private static Object display(Val v) {
+    if (v instanceof Val.Int i) return i.value().isConstant() ? (Object) i.value().constant() : i.value().toString();
+    if (v instanceof Val.Float f) return f.value();
+    if (v instanceof Val.Bool b) return b.value();
+    if (v instanceof Val.Str s) return s.value();
+    if (v instanceof Val.Init i) return i.init().text();
+    return v.describe();
+  }
+
+  private void addParam(Member.Param p, Scope scope, LayerInstance inst) throws CheckError {
+    if (p.condition() != null) {
+      Val c = eval(p.condition(), scope);
+      if (!(c instanceof Val.Bool b)) {
+        throw error(ErrorCode.ARGUMENT_TYPE, p.condition().span(), "the condition of a param must be a bool, got " + c.describe());
+      }
+      if (!b.value()) {
+        scope.define(p.name(), new Val.None());
+        return;
+      }
+    }
+    if (p.type() == null) {
+      throw error(ErrorCode.SYNTAX, p.span(), "`" + p.name() + "` needs a tensor type such as `[out, in]`");
+    }
+    Shape shape = evalShape(p.type(), scope);
+    Initializer init = new Initializer.Zeros();
+    if (p.init() != null) {
+      Val v = eval(p.init(), scope);
+      if (v instanceof Val.Init i) {
+        init = i.init();
+      } else if (v instanceof Val.Float f) {
+        init = new Initializer.Constant(f.value());
+      } else if (v instanceof Val.Int i && i.value().isConstant()) {
+        init = new Initializer.Constant(i.value().constant());
+      } else {
+        throw error(ErrorCode.ARGUMENT_TYPE, p.init().span(), "`" + p.name() + "` needs an initializer such as "
+            + "`xavier_uniform` or `zeros`, got " + v.describe());
+      }
+    }
+    String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
+    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable());
+    inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
+    inst.paramSpans().put(p.name(), p.span());
+    scope.define(p.name(), new Val.Tensor(node, p.span()));
+  }
+
+  /** The shape a tensor type denotes in {@code scope}; every dim must be known (no new symbols). */
+  Shape evalShape(TypeRef.Tensor t, Scope scope) throws CheckError {
+    List<Dim> dims = new ArrayList<>();
+    for (TypeRef.DimRef d : t.dims()) {
+      if (d instanceof TypeRef.DimRef.Variadic v) {
+          Val pack = scope.lookup(v.name());
+          if (!(pack instanceof Val.ListV l)) {
+            throw error(ErrorCode.UNKNOWN_NAME, v.span(), "`*" + v.name() + "` is not bound here");
+          }
+          for (Val x : l.items()) {
+            dims.add(((Val.Int) x).value());
+          }
+      } else if (d instanceof TypeRef.DimRef.Of o) {
+          Val x = eval(o.expr(), scope);
+          if (!(x instanceof Val.Int i)) {
+            throw error(ErrorCode.ARGUMENT_TYPE, o.span(), "a dimension must be an int, got " + x.describe());
+          }
+          if (i.value().isConstant() && i.value().constant() < 0) {
+            throw error(ErrorCode.INVALID_VALUE, o.span(), "a dimension cannot be negative, got " + i.value());
+          }
+          dims.add(i.value());
+      }
+    }
+    return new Shape(dims);
+  }
+
+  // ---- operators ------------------------------------------------------------------------------
+
+  private Val unary(Expr.Unary u, Val v) throws CheckError {
+    switch (u.op()) {
+      case "+":
+        return v;
+      case "-":
+        if (v instanceof Val.Int i) return new Val.Int(i.value().times(Dim.of(-1)));
+        if (v instanceof Val.Float f) return new Val.Float(-f.value());
+        if (v instanceof Val.Tensor t) return tensor(new Op.Unary(UnaryFn.NEG), u.span(), t);
+        break;
+      case "not":
+        if (v instanceof Val.Bool b) return new Val.Bool(!b.value());
+        if (v instanceof Val.Tensor t && t.value().dtype() == DType.BOOL) {
+          return tensor(new Op.Binary(BinaryFn.EQ), u.span(), t, constant(0, DType.BOOL, u.span()));
+        }
+        break;
+      default:
+        break;
+    }
+    throw error(ErrorCode.ARGUMENT_TYPE, u.span(), "`" + u.op() + "` cannot be applied to " + v.describe());
+  }
+
+  Val binary(String op, Val a, Val b, Expr.Binary where) throws CheckError {
+    SourceSpan span = where.span();
+    if (a instanceof Val.Tensor || b instanceof Val.Tensor) {
+      return tensorBinary(op, a, b, where);
+    }
+    if (op.equals("and") || op.equals("or")) {
+      if (a instanceof Val.Bool x && b instanceof Val.Bool y) {
+        return new Val.Bool(op.equals("and") ? x.value() && y.value() : x.value() || y.value());
+      }
+      throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` needs bools, got " + a.describe() + " and " + b.describe());
+    }
+    if (a instanceof Val.Int x && b instanceof Val.Int y) {
+      Dim p = x.value();
+      Dim q = y.value();
+      switch (op) {
+        case "+": return new Val.Int(p.plus(q));
+        case "-": return new Val.Int(p.minus(q));
+        case "*": return new Val.Int(p.times(q));
+        case "/":
+          if (q.isConstant() && q.constant() == 0) throw error(ErrorCode.INVALID_VALUE, span, "division by zero");
+          return new Val.Int(p.floorDiv(q));
+        default:
+          break;
+      }
+      if (p.isConstant() && q.isConstant()) {
+        long l = p.constant();
+        long r = q.constant();
+        switch (op) {
+          case "%":
+            if (r == 0) throw error(ErrorCode.INVALID_VALUE, span, "division by zero");
+            return Val.Int.of(Math.floorMod(l, r));
+          case "**": return r >= 0 ? Val.Int.of((long) Math.pow(l, r)) : new Val.Float(Math.pow(l, r));
+          case "==": return new Val.Bool(l == r);
+          case "!=": return new Val.Bool(l != r);
+          case "<": return new Val.Bool(l < r);
+          case "<=": return new Val.Bool(l <= r);
+          case ">": return new Val.Bool(l > r);
+          case ">=": return new Val.Bool(l >= r);
+          default: break;
+        }
+      } else if (op.equals("==") || op.equals("!=")) {
+        return new Val.Bool(p.equals(q) == op.equals("=="));
+      }
+    }
+    Double x = number(a);
+    Double y = number(b);
+    if (x != null && y != null) {
+      switch (op) {
+        case "+": return new Val.Float(x + y);
+        case "-": return new Val.Float(x - y);
+        case "*": return new Val.Float(x * y);
+        case "/": return new Val.Float(x / y);
+        case "%": return new Val.Float(x % y);
+        case "**": return new Val.Float(Math.pow(x, y));
+        case "==": return new Val.Bool(x.doubleValue() == y.doubleValue());
+        case "!=": return new Val.Bool(x.doubleValue() != y.doubleValue());
+        case "<": return new Val.Bool(x < y);
+        case "<=": return new Val.Bool(x <= y);
+        case ">": return new Val.Bool(x > y);
+        case ">=": return new Val.Bool(x >= y);
+        default: break;
+      }
+    }
+    if (a instanceof Val.Str s && b instanceof Val.Str t) {
+      if (op.equals("+")) return new Val.Str(s.value() + t.value());
+      if (op.equals("==")) return new Val.Bool(s.value().equals(t.value()));
+      if (op.equals("!=")) return new Val.Bool(!s.value().equals(t.value()));
+    }
+    if (a instanceof Val.Bool s && b instanceof Val.Bool t && (op.equals("==") || op.equals("!="))) {
+      return new Val.Bool((s.value() == t.value()) == op.equals("=="));
+    }
+    throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` cannot combine " + a.describe() + " and " + b.describe());
+  }
+
+  private static Double number(Val v) {
+    if (v instanceof Val.Float f) return f.value();
+    if (v instanceof Val.Int i && i.value().isConstant()) return (double) i.value().constant();
+    return null;
+  }
+
+  private Val tensorBinary(String op, Val a, Val b, Expr.Binary where) throws CheckError {
+    SourceSpan span = where.span();
+    if (op.equals("@")) {
+      Val.Tensor x = asTensor(a, null, where.left().span());
+      Val.Tensor y = asTensor(b, null, where.right().span());
+      return tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+    }
+    DType dtype = a instanceof Val.Tensor t ? t.value().dtype() : ((Val.Tensor) b).value().dtype();
+    Val.Tensor x = asTensor(a, dtype, where.left().span());
+    Val.Tensor y = asTensor(b, dtype, where.right().span());
+    BinaryFn fn = switch (op) {
+      case "+" -> BinaryFn.ADD;
+      case "-" -> BinaryFn.SUB;
+      case "*" -> BinaryFn.MUL;
+      case "/" -> BinaryFn.DIV;
+      case "**" -> BinaryFn.POW;
+      case "==" -> BinaryFn.EQ;
+      case "!=" -> BinaryFn.NE;
+      case "<" -> BinaryFn.LT;
+      case "<=" -> BinaryFn.LE;
+      case ">" -> BinaryFn.GT;
+      case ">=" -> BinaryFn.GE;
+      case "and" -> BinaryFn.AND;
+      case "or" -> BinaryFn.OR;
+      default -> throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` is not defined on tensors");
+    };
+    return tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+  }
+
+  /** A tensor for a number operand: a scalar constant of the other operand's dtype. */
+  Val.Tensor asTensor(Val v, DType dtype, SourceSpan span) throws CheckError {
+    if (v instanceof Val.Tensor t) {
+      return t;
+    }
+    DType want = dtype == null ? DType.F32 : dtype;
+    if (v instanceof Val.Int i && i.value().isConstant()) {
+      return constant(i.value().constant(), want, span);
+    }
+    if (v instanceof Val.Float f) {
+      if (want == DType.I64) {
+        throw new CheckError(Diagnostic.error(ErrorCode.DTYPE_MISMATCH, span,
+            "cannot combine the i64 tensor with the float " + f.value()).withHelp("convert it first: `cast(x, f32)`"));
+      }
+      return constant(f.value(), want, span);
+    }
+    if (v instanceof Val.Bool b && want == DType.BOOL) {
+      return constant(b.value() ? 1 : 0, want, span);
+    }
+    if (v instanceof Val.Int i) {
+      throw error(ErrorCode.ARGUMENT_TYPE, span, "the dimension " + i.value()
+          + " is only known when the program runs; it cannot be used as a tensor value");
+    }
+    throw error(ErrorCode.ARGUMENT_TYPE, span, "expected a tensor or a number, got " + v.describe());
+  }
+
+  Val.Tensor constant(double value, DType dtype, SourceSpan span) {
+    return new Val.Tensor(graph.addChecked(new Op.Fill(value, new TensorType(dtype, Shape.scalar())), span), span);
+  }
+
+  /** Adds a primitive op; a rule violation becomes a diagnostic at {@code span} naming both operands. */
+  Val.Tensor tensor(Op op, SourceSpan span, Val.Tensor... inputs) throws CheckError {
+    List<SourceSpan> origins = new ArrayList<>();
+    for (Val.Tensor t : inputs) {
+      origins.add(t.origin());
+    }
+    return tensorAt(op, span, List.of(inputs), origins);
+  }
+
+  private Val.Tensor tensorAt(Op op, SourceSpan span, List<Val.Tensor> inputs, List<SourceSpan> operandSpans)
+      throws CheckError {
+    GraphBuilder.Value[] values = inputs.stream().map(Val.Tensor::value).toArray(GraphBuilder.Value[]::new);
+    try {
+      return new Val.Tensor(graph.add(op, span, values), span);
+    } catch (ShapeError e) {
+      boolean dtype = e.getMessage().contains("dtype") || e.getMessage().contains(" values, got ");
+      Diagnostic d = Diagnostic.error(dtype ? ErrorCode.DTYPE_MISMATCH : ErrorCode.OP_SHAPE, span, e.getMessage())
+          .withLabel(opLabel(inputs));
+      for (int i = 0; i < inputs.size(); i++) {
+        SourceSpan s = inputs.get(i).origin();
+        if (s != null && s.isKnown() && !s.equals(span)) {
+          d = d.withRelated(s, "this is " + inputs.get(i).value().type());
+        }
+      }
+      throw new CheckError(d.withBindings(bindingsFor(inputs.stream().map(t -> t.value().type()).toList())));
+    }
+  }
+
+  private static String opLabel(List<Val.Tensor> inputs) {
+    return "operands " + String.join(" and ", inputs.stream().map(t -> t.value().type().toString()).toList());
+  }
+
+  /** "N = batch size (from ...)" lines for every symbol in these types. */
+  List<String> bindingsFor(List<TensorType> types) {
+    List<String> out = new ArrayList<>();
+    for (TensorType t : types) {
+      for (Dim d : t.shape().dims()) {
+        for (String s : d.symbols()) {
+          String origin = symbolOrigins.get(s);
+          String line = s + " = " + (origin == null ? "unknown until run time" : origin);
+          if (!out.contains(line)) {
+            out.add(line);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- indexing and members -------------------------------------------------------------------
+
+  private Val index(Expr.Index ix, Val target, Scope scope) throws CheckError {
+    if (target instanceof Val.ListV || target instanceof Val.TupleV) {
+      List<Val> items = target instanceof Val.ListV l ? l.items() : ((Val.TupleV) target).items();
+      if (ix.items().size() == 1 && ix.items().get(0) instanceof Expr.IndexItem.At at) {
+        long i = intOf(eval(at.index(), scope), at.span());
+        long n = items.size();
+        if (i < -n || i >= n) {
+          throw error(ErrorCode.INVALID_VALUE, at.span(), "index " + i + " is out of range for " + target.describe());
+        }
+        return items.get((int) (i < 0 ? i + n : i));
+      }
+      if (ix.items().size() == 1 && ix.items().get(0) instanceof Expr.IndexItem.Slice sl) {
+        long n = items.size();
+        long from = sl.from() == null ? 0 : normalize(intOf(eval(sl.from(), scope), sl.span()), n);
+        long to = sl.to() == null ? n : normalize(intOf(eval(sl.to(), scope), sl.span()), n);
+        return new Val.ListV(items.subList((int) Math.min(from, n), (int) Math.max(from, Math.min(to, n))));
+      }
+      throw error(ErrorCode.INVALID_VALUE, ix.span(), "a list takes one index or range");
+    }
+    if (target instanceof Val.SourcePart p) {
+      return DataLowering.slicePart(p, ix, scope, this);
+    }
+    if (target instanceof Val.Tensor t) {
+      return TensorIndexing.index(this, t, ix, scope);
+    }
+    throw error(ErrorCode.ARGUMENT_TYPE, ix.span(), target.describe() + " cannot be indexed");
+  }
+
+  long intOf(Val v, SourceSpan span) throws CheckError {
+    if (v instanceof Val.Int i && i.value().isConstant()) {
+      return i.value().constant();
+    }
+    throw error(ErrorCode.ARGUMENT_TYPE, span, "expected a constant int, got " + v.describe());
+  }
+
+  private static long normalize(long i, long n) {
+    return i < 0 ? Math.max(0, i + n) : i;
+  }
+
+  private Val member(Expr.Member m, Val target) throws CheckError {
+    if (target instanceof Val.Tensor t) {
+      switch (m.name()) {
+        case "T": {
+          int r = t.value().rank();
+          if (r < 2) {
+            throw error(ErrorCode.OP_SHAPE, m.span(), "`.T` needs a tensor of rank 2 or more, got " + t.value().type());
+          }
+          List<Integer> order = new ArrayList<>(GraphBuilder.allAxes(r));
+          order.set(r - 1, r - 2);
+          order.set(r - 2, r - 1);
+          return tensor(new Op.Permute(order), m.span(), t);
+        }
+        case "shape":
+          return new Val.ListV(t.value().shape().dims().stream().map(d -> (Val) new Val.Int(d)).toList());
+        case "rank":
+          return Val.Int.of(t.value().rank());
+        default:
+          throw error(ErrorCode.UNKNOWN_MEMBER, m.span(), "a tensor has no member `" + m.name() + "`; it has T, shape, rank");
+      }
+    }
+    if (target instanceof Val.Layer l) {
+      if (l.instance().scope().definesLocally(m.name())) {
+        return l.instance().scope().lookup(m.name());
+      }
+      throw error(ErrorCode.UNKNOWN_MEMBER, m.span(), "`" + l.instance().displayName() + "` has no member `" + m.name() + "`");
+    }
+    throw error(ErrorCode.UNKNOWN_MEMBER, m.span(), target.describe() + " has no member `" + m.name() + "`");
+  }
+
+  // ---- helpers for the rest of the checker ----------------------------------------------------
+
+  SourceFile source(String file) {
+    return sources.get(file);
+  }
+
+  static CheckError error(ErrorCode code, SourceSpan span, String message) {
+    return new CheckError(Diagnostic.error(code, span, message));
+  }
+}
