@@ -1,0 +1,76 @@
+package dev.nnet.runtime.checkpoint;
+
+import dev.nnet.runtime.Tensor;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A snapshot of training: named tensors (parameters, optimizer state; f32, i64 or bool) and string
+ * metadata (epoch, model name, optimizer step, ...). {@link #save} writes it atomically in the
+ * format described in {@link dev.nnet.runtime.checkpoint the package documentation}; {@link #load}
+ * reads it back and verifies it, failing with a {@link CheckpointError} that names the file and the
+ * problem.
+ *
+ * <p>A checkpoint holds the tensors it was given, not copies: {@code save} writes their contents at
+ * the time of the call.
+ */
+public final class Checkpoint {
+  private final Map<String, Tensor> tensors;
+  private final Map<String, String> metadata;
+
+  /** A checkpoint of these tensors and metadata; both maps keep their iteration order. */
+  public Checkpoint(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    tensors.forEach((k, v) -> {
+      Objects.requireNonNull(k, "tensor name");
+      Objects.requireNonNull(v, () -> "tensor \"" + k + "\"");
+    });
+    metadata.forEach((k, v) -> {
+      Objects.requireNonNull(k, "metadata key");
+      Objects.requireNonNull(v, () -> "metadata \"" + k + "\"");
+    });
+    this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  /** The tensors by name, in saved order (unmodifiable). */
+  public Map<String, Tensor> tensors() {
+    return tensors;
+  }
+
+  /** The metadata, in saved order (unmodifiable). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** The tensor called {@code name}. */
+  public Tensor tensor(String name) {
+    Tensor t = tensors.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("the checkpoint has no tensor \"" + name + "\"; it has " + tensors.keySet());
+    }
+    return t;
+  }
+
+  /**
+   * Writes this checkpoint to {@code file}, atomically: the previous file at that path, if any, is
+   * replaced only once the new one is completely on disk. Creates missing parent directories.
+   *
+   * @throws CheckpointError if the file cannot be written; the previous checkpoint is then intact
+   */
+  public void save(Path file) {
+    CheckpointWriter.write(file, this, stream -> stream);
+  }
+
+  /**
+   * Reads and verifies the checkpoint at {@code file}.
+   *
+   * @throws CheckpointError if the file is missing, not a checkpoint, truncated, corrupt, or from a
+   *     newer format version
+   */
+  public static Checkpoint load(Path file) {
+    return CheckpointReader.read(file);
+  }
+}
