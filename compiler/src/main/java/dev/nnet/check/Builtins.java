@@ -35,6 +35,9 @@ final class Builtins {
     for (UnaryFn fn : UnaryFn.values()) {
       define(s, fn.text(), (t, a, span) -> unary(t, a, span, fn));
     }
+    // The library wraps these two primitives under their own names; the raw forms stay reachable.
+    define(s, "__sigmoid", (t, a, span) -> unary(t, a, span, UnaryFn.SIGMOID));
+    define(s, "__tanh", (t, a, span) -> unary(t, a, span, UnaryFn.TANH));
     define(s, "maximum", (t, a, span) -> binaryFn(t, a, span, BinaryFn.MAX));
     define(s, "minimum", (t, a, span) -> binaryFn(t, a, span, BinaryFn.MIN));
     define(s, "pow", (t, a, span) -> binaryFn(t, a, span, BinaryFn.POW));

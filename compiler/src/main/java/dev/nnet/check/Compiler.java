@@ -1,0 +1,256 @@
+package dev.nnet.check;
+
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.diag.SourceFile;
+import dev.nnet.front.Parser;
+import dev.nnet.front.ast.Decl;
+import dev.nnet.front.ast.Expr;
+import dev.nnet.front.ast.Import;
+import dev.nnet.front.ast.Member;
+import dev.nnet.front.ast.Program;
+import dev.nnet.front.ast.TypeRef;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.ir.TensorType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compiler as a library: {@code check(source)} parses a file, resolves its names against the
+ * built-ins and the standard library, checks every model it can instantiate, and lowers every
+ * {@code train} block to a {@link TrainingPlan}. It never throws on bad input and keeps no global
+ * mutable state, so the CLI, the language server and the Maven plugin are thin shells around it.
+ */
+public final class Compiler {
+  private static final String[] STDLIB = {"std/nn.nnet"};
+
+  private Compiler() {}
+
+  /** The outcome of checking one file. */
+  public record Result(
+      SourceFile file,
+      Program program,
+      List<Diagnostic> diagnostics,
+      List<LayerInstance> models,
+      List<TrainingPlan> plans,
+      Map<String, SourceFile> sources) {
+
+    public boolean hasErrors() {
+      return diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+  }
+
+  /** Checks {@code file}; data files named by relative paths are found next to it. */
+  public static Result check(SourceFile file) {
+    return check(file, true);
+  }
+
+  /**
+   * Checks {@code file}. With {@code lowerTraining} false, train blocks are not lowered (no data is
+   * read), which is what an editor wants on every keystroke.
+   */
+  public static Result check(SourceFile file, boolean lowerTraining) {
+    List<Diagnostic> diags = new ArrayList<>();
+    Map<String, SourceFile> sources = new LinkedHashMap<>();
+    sources.put(file.path(), file);
+    Parser.Result parsed = Parser.parse(file);
+    diags.addAll(parsed.diagnostics());
+    Program program = parsed.program();
+
+    Scope prelude = Builtins.prelude();
+    Scope std = new Scope(prelude);
+    for (String lib : STDLIB) {
+      SourceFile stdFile = stdlibSource(lib);
+      sources.put(stdFile.path(), stdFile);
+      Parser.Result r = Parser.parse(stdFile);
+      diags.addAll(r.diagnostics());
+      defineDecls(r.program(), std, new Tracer(new GraphBuilder(), false, sources), diags);
+    }
+    Scope globals = new Scope(std);
+    for (Import im : program.imports()) {
+      checkImport(im, std, diags);
+    }
+    Tracer scratch = new Tracer(new GraphBuilder(), false, sources);
+    defineDecls(program, globals, scratch, diags);
+
+    List<LayerInstance> models = new ArrayList<>();
+    for (Decl d : program.decls()) {
+      if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
+        try {
+          models.add(traceAlone(layer, globals, sources));
+        } catch (CheckError e) {
+          diags.add(e.diagnostic());
+        }
+      }
+    }
+    List<TrainingPlan> plans = new ArrayList<>();
+    if (lowerTraining && diags.stream().noneMatch(Diagnostic::isError)) {
+      Path baseDir = Path.of(file.path()).toAbsolutePath().getParent();
+      for (Decl d : program.decls()) {
+        if (d instanceof Decl.Train train) {
+          try {
+            plans.add(lowerTrain(train, program, globals, sources, baseDir));
+          } catch (CheckError e) {
+            diags.add(e.diagnostic());
+          }
+        }
+      }
+    }
+    return new Result(file, program, List.copyOf(diags), models, plans, sources);
+  }
+
+  private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
+      Map<String, SourceFile> sources, Path baseDir) throws CheckError {
+    Decl.Data data = program.decls().stream().filter(d -> d instanceof Decl.Data && d.name().equals(train.data()))
+        .map(d -> (Decl.Data) d).findFirst().orElse(null);
+    if (data == null) {
+      throw new CheckError(Diagnostic.error(ErrorCode.UNKNOWN_NAME, train.dataSpan(),
+          "no data set named `" + train.data() + "`").withHelp("declare it with `data " + train.data() + " = csv(\"...\") { ... }`"));
+    }
+    DataLowering.Loaded loaded = DataLowering.load(data, globals, new Tracer(new GraphBuilder(), false, sources), baseDir);
+    return TrainingLowering.lower(train, globals, loaded, sources);
+  }
+
+  /** Defines each layer, function and let of a file in {@code scope}, reporting duplicates. */
+  private static void defineDecls(Program program, Scope scope, Tracer tracer, List<Diagnostic> diags) {
+    Map<String, Decl> seen = new LinkedHashMap<>();
+    for (Decl d : program.decls()) {
+      if (d instanceof Decl.Train) {
+        continue;
+      }
+      Decl prev = seen.put(d.name(), d);
+      if (prev != null) {
+        diags.add(Diagnostic.error(ErrorCode.DUPLICATE_NAME, d.nameSpan(), "`" + d.name() + "` is defined twice")
+            .withLabel("second definition").withRelated(prev.nameSpan(), "first defined here")
+            .withHelp("rename one of them"));
+        continue;
+      }
+      try {
+        if (d instanceof Decl.Layer l) {
+          scope.define(l.name(), new Val.LayerDef(l, scope));
+        } else if (d instanceof Decl.Fn f) {
+          scope.define(f.name(), new Val.Fn(f.fn(), scope));
+        } else if (d instanceof Decl.Let let) {
+          scope.define(let.name(), tracer.eval(let.value(), scope));
+        }
+      } catch (CheckError e) {
+        diags.add(e.diagnostic());
+      }
+    }
+  }
+
+  private static void checkImport(Import im, Scope std, List<Diagnostic> diags) {
+    if (!im.module().equals("std.nn") && !im.module().equals("std")) {
+      diags.add(Diagnostic.error(ErrorCode.UNKNOWN_MODULE, im.span(), "unknown module `" + im.module() + "`")
+          .withHelp("the standard library is `std.nn`; it is imported by default"));
+      return;
+    }
+    for (String n : im.names()) {
+      if (std.lookup(n) == null) {
+        String s = NameSuggester.closest(n, std.visibleNames());
+        Diagnostic d = Diagnostic.error(ErrorCode.UNKNOWN_NAME, im.span(), "`" + im.module() + "` has no `" + n + "`");
+        diags.add(s == null ? d : d.withHelp("did you mean `" + s + "`?"));
+      }
+    }
+  }
+
+  /** A layer can be checked on its own when every hyperparameter has a default and forward has typed inputs. */
+  private static boolean canCheckAlone(Decl.Layer layer) {
+    Member.Forward f = layer.forward();
+    return f != null && layer.params().stream().allMatch(p -> p.defaultValue() != null)
+        && f.fn().params().stream().allMatch(p -> p.type() instanceof TypeRef.Tensor || p.defaultValue() != null);
+  }
+
+  /** Instantiates a layer with its defaults and traces its forward on symbolic inputs. */
+  private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources)
+      throws CheckError {
+    GraphBuilder g = new GraphBuilder();
+    Tracer tracer = new Tracer(g, false, sources);
+    LayerInstance inst = tracer.instantiate(new Val.LayerDef(layer, globals), new Args(layer.name(), layer.nameSpan()),
+        layer.nameSpan());
+    Member.FnDecl fwd = layer.forward().fn();
+    Args args = new Args(layer.name(), fwd.nameSpan());
+    for (Member.FnDecl.Param p : fwd.params()) {
+      if (p.type() instanceof TypeRef.Tensor t) {
+        TensorType type = symbolicType(t, inst.scope(), tracer, fwd, p);
+        args.add(null, new Val.Tensor(g.input(p.name(), type), p.span()), p.span());
+      }
+    }
+    tracer.callLayer(inst, args, fwd.nameSpan());
+    return inst;
+  }
+
+  /** The type of a model input: names not bound in scope become dimension symbols. */
+  static TensorType symbolicType(TypeRef.Tensor t, Scope scope, Tracer tracer, Member.FnDecl fn, Member.FnDecl.Param p)
+      throws CheckError {
+    DType dtype = t.dtype() == null ? DType.F32 : DType.parse(t.dtype());
+    if (dtype == null) {
+      throw Tracer.error(ErrorCode.UNKNOWN_NAME, t.span(), "unknown dtype `" + t.dtype() + "`; use f32, i64 or bool");
+    }
+    List<Dim> dims = new ArrayList<>();
+    for (TypeRef.DimRef d : t.dims()) {
+      if (d instanceof TypeRef.DimRef.Variadic v) {
+        dims.add(Dim.symbol(v.name())); // one leading dim stands for the group when checking alone
+        tracer.noteSymbol(v.name(), "leading dims of `" + p.name() + "` (from `" + fn.name() + "`, line " + p.span().line() + ")");
+        continue;
+      }
+      Expr e = ((TypeRef.DimRef.Of) d).expr();
+      if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        dims.add(Dim.symbol(n.name()));
+        tracer.noteSymbol(n.name(), (n.name().equals("N") || n.name().equals("B") ? "batch size" : "a size")
+            + " (from `" + p.name() + ": " + typeText(t) + "` in `" + fn.name() + "`, line " + p.span().line() + ")");
+        continue;
+      }
+      Val v = tracer.eval(e, scope);
+      if (!(v instanceof Val.Int i)) {
+        throw Tracer.error(ErrorCode.ARGUMENT_TYPE, e.span(), "a dimension must be an int, got " + v.describe());
+      }
+      dims.add(i.value());
+    }
+    return new TensorType(dtype, new Shape(dims));
+  }
+
+  private static String typeText(TypeRef.Tensor t) {
+    StringBuilder sb = new StringBuilder(t.dtype() == null ? "" : t.dtype()).append('[');
+    for (int i = 0; i < t.dims().size(); i++) {
+      TypeRef.DimRef d = t.dims().get(i);
+      sb.append(i == 0 ? "" : ", ");
+      if (d instanceof TypeRef.DimRef.Variadic v) {
+        sb.append('*').append(v.name());
+      } else {
+        Expr e = ((TypeRef.DimRef.Of) d).expr();
+        sb.append(e instanceof Expr.Name n ? n.name() : e instanceof Expr.IntLit l ? String.valueOf(l.value()) : "...");
+      }
+    }
+    return sb.append(']').toString();
+  }
+
+  /** The text of a standard-library file, from the class path. */
+  static SourceFile stdlibSource(String resource) {
+    try (InputStream in = Compiler.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the standard library is missing from the class path: " + resource);
+      }
+      return new SourceFile(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The names the built-ins define, for completion and documentation. */
+  public static List<String> builtinNames() {
+    return Builtins.names();
+  }
+
+}
