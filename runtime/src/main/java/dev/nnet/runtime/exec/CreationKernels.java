@@ -1,0 +1,54 @@
+package dev.nnet.runtime.exec;
+
+import dev.nnet.ir.DType;
+import dev.nnet.runtime.Tensor;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/** Kernels that make tensors from nothing: fills and random samples. */
+public final class CreationKernels {
+  private CreationKernels() {}
+
+  /** A tensor of {@code shape} with every element {@code value} (truncated for i64, "not zero" for bool). */
+  public static Tensor fill(double value, DType dtype, int[] shape, BufferPool pool) {
+    int n = Math.toIntExact(Tensor.numel(shape));
+    return switch (dtype) {
+      case I64 -> {
+        long[] d = new long[n];
+        Arrays.fill(d, (long) value);
+        yield Tensor.ofLongs(d, shape);
+      }
+      case BOOL -> {
+        float[] d = pool.take(n);
+        Arrays.fill(d, value != 0 ? 1f : 0f);
+        yield Tensor.ofBool(d, shape);
+      }
+      case F32 -> {
+        float[] d = pool.take(n);
+        Arrays.fill(d, (float) value);
+        yield Tensor.of(d, shape);
+      }
+    };
+  }
+
+  /**
+   * Uniform samples in [0, 1), drawn in row-major order from {@code rng} on the calling thread,
+   * so a seeded generator gives the same tensor every time.
+   */
+  public static Tensor randomUniform(int[] shape, RandomGenerator rng, BufferPool pool) {
+    float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
+    for (int i = 0; i < d.length; i++) {
+      d[i] = rng.nextFloat();
+    }
+    return Tensor.of(d, shape);
+  }
+
+  /** Standard normal samples, drawn in row-major order from {@code rng} (reproducible when seeded). */
+  public static Tensor randomNormal(int[] shape, RandomGenerator rng, BufferPool pool) {
+    float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) rng.nextGaussian();
+    }
+    return Tensor.of(d, shape);
+  }
+}

@@ -1,0 +1,293 @@
+package dev.nnet.runtime.exec;
+
+import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.UnaryFn;
+import dev.nnet.runtime.Tensor;
+
+/**
+ * Elementwise kernels: unary math, binary arithmetic and comparisons with NumPy broadcasting,
+ * {@code where}, and dtype casts. Each kernel picks its function once per row (not per element)
+ * so the inner loops stay simple enough for the JIT to vectorize.
+ */
+public final class ElementwiseKernels {
+  /** Elements per thread below which a loop is not worth splitting. */
+  static final int GRAIN = 1 << 15;
+
+  private ElementwiseKernels() {}
+
+  // ---- unary ----------------------------------------------------------------------------------
+
+  /** {@code fn(x)} elementwise on an f32 tensor. */
+  public static Tensor unary(UnaryFn fn, Tensor x, BufferPool pool) {
+    requireDType(fn.text(), x, DType.F32);
+    float[] in = x.floats();
+    float[] out = pool.take(in.length);
+    Parallel.forRange(in.length, GRAIN, (from, to) -> unaryRange(fn, in, out, from, to));
+    return Tensor.of(out, x.shape());
+  }
+
+  private static void unaryRange(UnaryFn fn, float[] x, float[] y, int from, int to) {
+    switch (fn) {
+      case NEG -> { for (int i = from; i < to; i++) y[i] = -x[i]; }
+      case EXP -> { for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]); }
+      case LOG -> { for (int i = from; i < to; i++) y[i] = (float) Math.log(x[i]); }
+      case SQRT -> { for (int i = from; i < to; i++) y[i] = (float) Math.sqrt(x[i]); }
+      case ABS -> { for (int i = from; i < to; i++) y[i] = Math.abs(x[i]); }
+      case SIGN -> { for (int i = from; i < to; i++) y[i] = Math.signum(x[i]); }
+      case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
+      case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
+      case RECIPROCAL -> { for (int i = from; i < to; i++) y[i] = 1f / x[i]; }
+      case SIN -> { for (int i = from; i < to; i++) y[i] = (float) Math.sin(x[i]); }
+      case COS -> { for (int i = from; i < to; i++) y[i] = (float) Math.cos(x[i]); }
+      case ERF -> { for (int i = from; i < to; i++) y[i] = (float) Erf.erf(x[i]); }
+      case FLOOR -> { for (int i = from; i < to; i++) y[i] = (float) Math.floor(x[i]); }
+    }
+  }
+
+  /** Logistic function; exp is only taken of non-positive numbers so it never overflows. */
+  static float sigmoid(float x) {
+    if (x >= 0) {
+      return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+    double e = Math.exp(x);
+    return (float) (e / (1.0 + e));
+  }
+
+  // ---- binary ---------------------------------------------------------------------------------
+
+  /**
+   * {@code fn(a, b)} with NumPy broadcasting. Both operands have one dtype. f32 and i64 support all
+   * arithmetic and comparisons; comparisons give bool. bool supports {@code and}, {@code or},
+   * comparisons, and arithmetic whose result is normalized back to 0/1. i64 {@code div} floors
+   * (like {@code //} in Python) and fails on division by zero.
+   */
+  public static Tensor binary(BinaryFn fn, Tensor a, Tensor b, BufferPool pool) {
+    if (a.dtype() != b.dtype()) {
+      throw new ExecutionError("`" + fn.text() + "` needs operands of one dtype, got " + a.dtype() + " and " + b.dtype());
+    }
+    if (fn.isLogical() && a.dtype() != DType.BOOL) {
+      throw new ExecutionError("`" + fn.text() + "` needs bool operands, got " + a.dtype());
+    }
+    int[] shape = Broadcast.shape(a.shape(), b.shape());
+    StridedLoop loop = new StridedLoop(shape, Broadcast.contiguous(shape),
+        Broadcast.strides(a.shape(), shape), Broadcast.strides(b.shape(), shape));
+    int n = Math.toIntExact(Tensor.numel(shape));
+    int len = loop.rowLength();
+    int grain = Math.max(1, GRAIN / Math.max(1, len));
+    if (a.dtype() == DType.I64) {
+      long[] x = a.longs();
+      long[] y = b.longs();
+      if (fn.isComparison()) {
+        float[] out = pool.take(n);
+        forRows(loop, grain, (o, ia, ib) -> compareLongRow(fn, x, ia, loop.rowStride(1), y, ib, loop.rowStride(2), out, o, len));
+        return Tensor.ofBool(out, shape);
+      }
+      long[] out = new long[n];
+      forRows(loop, grain, (o, ia, ib) -> longRow(fn, x, ia, loop.rowStride(1), y, ib, loop.rowStride(2), out, o, len));
+      return Tensor.ofLongs(out, shape);
+    }
+    float[] x = a.floats();
+    float[] y = b.floats();
+    float[] out = pool.take(n);
+    forRows(loop, grain, (o, ia, ib) -> floatRow(fn, x, ia, loop.rowStride(1), y, ib, loop.rowStride(2), out, o, len));
+    if (fn.isComparison() || a.dtype() == DType.BOOL) {
+      if (a.dtype() == DType.BOOL && !fn.isComparison()) {
+        for (int i = 0; i < n; i++) {
+          out[i] = out[i] != 0f ? 1f : 0f; // bool arithmetic: true + true is true
+        }
+      }
+      return Tensor.ofBool(out, shape);
+    }
+    return Tensor.of(out, shape);
+  }
+
+  /** One row of a three-operand loop: output offset and the two input offsets. */
+  @FunctionalInterface
+  private interface Row3 {
+    void run(int out, int a, int b);
+  }
+
+  private static void forRows(StridedLoop loop, int grain, Row3 row) {
+    Parallel.forRange(loop.rows(), grain, (from, to) -> {
+      int[] off = new int[3];
+      for (int r = from; r < to; r++) {
+        loop.offsets(r, off);
+        row.run(off[0], off[1], off[2]);
+      }
+    });
+  }
+
+  private static void floatRow(BinaryFn fn, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] y, int o, int n) {
+    switch (fn) {
+      case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
+      case SUB -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] - b[ib + i * sb]; }
+      case MUL -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] * b[ib + i * sb]; }
+      case DIV -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] / b[ib + i * sb]; }
+      case POW -> { for (int i = 0; i < n; i++) y[o + i] = (float) Math.pow(a[ia + i * sa], b[ib + i * sb]); }
+      case MAX -> { for (int i = 0; i < n; i++) y[o + i] = Math.max(a[ia + i * sa], b[ib + i * sb]); }
+      case MIN -> { for (int i = 0; i < n; i++) y[o + i] = Math.min(a[ia + i * sa], b[ib + i * sb]); }
+      case LT -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] < b[ib + i * sb] ? 1f : 0f; }
+      case LE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] <= b[ib + i * sb] ? 1f : 0f; }
+      case GT -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] > b[ib + i * sb] ? 1f : 0f; }
+      case GE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] >= b[ib + i * sb] ? 1f : 0f; }
+      case EQ -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] == b[ib + i * sb] ? 1f : 0f; }
+      case NE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != b[ib + i * sb] ? 1f : 0f; }
+      case AND -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f && b[ib + i * sb] != 0f ? 1f : 0f; }
+      case OR -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f || b[ib + i * sb] != 0f ? 1f : 0f; }
+    }
+  }
+
+  private static void longRow(BinaryFn fn, long[] a, int ia, int sa, long[] b, int ib, int sb, long[] y, int o, int n) {
+    switch (fn) {
+      case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
+      case SUB -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] - b[ib + i * sb]; }
+      case MUL -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] * b[ib + i * sb]; }
+      case DIV -> {
+        for (int i = 0; i < n; i++) {
+          long d = b[ib + i * sb];
+          if (d == 0) {
+            throw new ExecutionError("integer division by zero");
+          }
+          y[o + i] = Math.floorDiv(a[ia + i * sa], d);
+        }
+      }
+      case POW -> { for (int i = 0; i < n; i++) y[o + i] = longPow(a[ia + i * sa], b[ib + i * sb]); }
+      case MAX -> { for (int i = 0; i < n; i++) y[o + i] = Math.max(a[ia + i * sa], b[ib + i * sb]); }
+      case MIN -> { for (int i = 0; i < n; i++) y[o + i] = Math.min(a[ia + i * sa], b[ib + i * sb]); }
+      default -> throw new ExecutionError("`" + fn.text() + "` is not defined on i64 values");
+    }
+  }
+
+  private static long longPow(long base, long exp) {
+    if (exp < 0) {
+      throw new ExecutionError("integers to negative integer powers are not allowed: " + base + " ** " + exp);
+    }
+    long r = 1;
+    for (long e = exp, x = base; e > 0; e >>= 1, x *= x) {
+      if ((e & 1) != 0) {
+        r *= x;
+      }
+    }
+    return r;
+  }
+
+  private static void compareLongRow(BinaryFn fn, long[] a, int ia, int sa, long[] b, int ib, int sb, float[] y, int o, int n) {
+    for (int i = 0; i < n; i++) {
+      long x = a[ia + i * sa];
+      long z = b[ib + i * sb];
+      boolean r = switch (fn) {
+        case LT -> x < z;
+        case LE -> x <= z;
+        case GT -> x > z;
+        case GE -> x >= z;
+        case EQ -> x == z;
+        case NE -> x != z;
+        default -> throw new IllegalArgumentException(fn.text());
+      };
+      y[o + i] = r ? 1f : 0f;
+    }
+  }
+
+  // ---- where ----------------------------------------------------------------------------------
+
+  /** {@code cond ? a : b} elementwise, all three broadcast; {@code cond} is bool, a and b share a dtype. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b, BufferPool pool) {
+    requireDType("where", cond, DType.BOOL);
+    if (a.dtype() != b.dtype()) {
+      throw new ExecutionError("`where` needs branches of one dtype, got " + a.dtype() + " and " + b.dtype());
+    }
+    int[] shape = Broadcast.shape(Broadcast.shape(cond.shape(), a.shape()), b.shape());
+    StridedLoop loop = new StridedLoop(shape, Broadcast.contiguous(shape), Broadcast.strides(cond.shape(), shape),
+        Broadcast.strides(a.shape(), shape), Broadcast.strides(b.shape(), shape));
+    int n = Math.toIntExact(Tensor.numel(shape));
+    int len = loop.rowLength();
+    int sc = loop.rowStride(1);
+    int sa = loop.rowStride(2);
+    int sb = loop.rowStride(3);
+    float[] c = cond.floats();
+    boolean longs = a.dtype() == DType.I64;
+    float[] outF = longs ? null : pool.take(n);
+    long[] outL = longs ? new long[n] : null;
+    Parallel.forRange(loop.rows(), Math.max(1, GRAIN / Math.max(1, len)), (from, to) -> {
+      int[] off = new int[4];
+      for (int r = from; r < to; r++) {
+        loop.offsets(r, off);
+        if (longs) {
+          long[] x = a.longs();
+          long[] y = b.longs();
+          for (int i = 0; i < len; i++) {
+            outL[off[0] + i] = c[off[1] + i * sc] != 0f ? x[off[2] + i * sa] : y[off[3] + i * sb];
+          }
+        } else {
+          float[] x = a.floats();
+          float[] y = b.floats();
+          for (int i = 0; i < len; i++) {
+            outF[off[0] + i] = c[off[1] + i * sc] != 0f ? x[off[2] + i * sa] : y[off[3] + i * sb];
+          }
+        }
+      }
+    });
+    if (longs) {
+      return Tensor.ofLongs(outL, shape);
+    }
+    return a.dtype() == DType.BOOL ? Tensor.ofBool(outF, shape) : Tensor.of(outF, shape);
+  }
+
+  // ---- cast -----------------------------------------------------------------------------------
+
+  /**
+   * Converts to {@code to}. f32 to i64 truncates toward zero (as PyTorch); anything to bool is
+   * "not zero". Casting to the same dtype, or bool to f32 (both 0/1 floats), shares the data.
+   */
+  public static Tensor cast(Tensor x, DType to, BufferPool pool) {
+    DType from = x.dtype();
+    int[] shape = x.shape();
+    if (from == to) {
+      return x;
+    }
+    if (from == DType.BOOL && to == DType.F32) {
+      return Tensor.of(x.floats(), shape);
+    }
+    int n = x.size();
+    switch (to) {
+      case I64 -> {
+        long[] out = new long[n];
+        float[] in = x.floats();
+        for (int i = 0; i < n; i++) {
+          out[i] = (long) in[i];
+        }
+        return Tensor.ofLongs(out, shape);
+      }
+      case BOOL -> {
+        float[] out = pool.take(n);
+        if (from == DType.I64) {
+          long[] in = x.longs();
+          for (int i = 0; i < n; i++) {
+            out[i] = in[i] != 0 ? 1f : 0f;
+          }
+        } else {
+          float[] in = x.floats();
+          for (int i = 0; i < n; i++) {
+            out[i] = in[i] != 0f ? 1f : 0f; // NaN is not zero, so true, as in PyTorch
+          }
+        }
+        return Tensor.ofBool(out, shape);
+      }
+      default -> { // I64 -> F32
+        float[] out = pool.take(n);
+        long[] in = x.longs();
+        for (int i = 0; i < n; i++) {
+          out[i] = in[i];
+        }
+        return Tensor.of(out, shape);
+      }
+    }
+  }
+
+  static void requireDType(String what, Tensor t, DType want) {
+    if (t.dtype() != want) {
+      throw new ExecutionError("`" + what + "` needs " + want + " values, got " + t.dtype());
+    }
+  }
+}
