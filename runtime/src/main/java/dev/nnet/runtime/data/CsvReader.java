@@ -68,6 +68,7 @@ public final class CsvReader {
 
   /** Reads the whole of {@code file}. */
   public CsvTable read(Path file) {
+    DataFileInput.checkReadable(file);
     boolean gzip = DataFileInput.isGzip(file);
     try (InputStream in = DataFileInput.open(file)) {
       // REPORT instead of the default REPLACE, so a binary file fails loudly instead of as "not a number".

@@ -169,7 +169,8 @@ class CsvReaderTest {
   @Test
   void missingFile() {
     DataError e = failure(CsvReader.create(), dir.resolve("missing.csv"));
-    assertTrue(e.getMessage().contains("missing.csv: file not found"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(dir.resolve("missing.csv") + ": file not found; check the path (relative paths are "
+        + "resolved against the working directory "), e.getMessage());
   }
 
   @Test
