@@ -5,7 +5,7 @@ package dev.nnet.runtime.exec;
  * approximations (Abramowitz–Stegun 7.1.26) are only good to about 1e-7, which is not enough for
  * an oracle that other backends are tested against.
  */
-final class Erf {
+public final class Erf {
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
   private Erf() {}
@@ -15,7 +15,7 @@ final class Erf {
    * whose terms are all positive (no cancellation), so it is accurate to about 1e-15 for every x.
    * Beyond |x| = 6, 1 - |erf(x)| is below 2e-17 and the answer is ±1.
    */
-  static double erf(double x) {
+  public static double erf(double x) {
     if (Double.isNaN(x)) {
       return x;
     }

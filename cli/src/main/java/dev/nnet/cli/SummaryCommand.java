@@ -1,0 +1,56 @@
+package dev.nnet.cli;
+
+import dev.nnet.check.Compiler;
+import dev.nnet.check.LayerInstance;
+import dev.nnet.check.TrainingPlan;
+import dev.nnet.ir.TensorType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "summary", mixinStandardHelpOptions = true,
+    description = "Print each layer's output shape and parameter count, like Keras' model.summary().")
+final class SummaryCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "a .nnet file")
+  Path file;
+
+  @Override
+  public Integer call() {
+    Compiler.Result r = SourceLoading.check(file, true, System.err);
+    if (r == null || r.hasErrors()) {
+      return 1;
+    }
+    List<LayerInstance> models = r.plans().isEmpty() ? r.models() : r.plans().stream().map(TrainingPlan::model).toList();
+    if (models.isEmpty()) {
+      System.out.println("no model to summarize: define a `model` whose hyperparameters have defaults, or a `train` block");
+    }
+    for (LayerInstance m : models) {
+      System.out.print(render(m));
+    }
+    return 0;
+  }
+
+  static String render(LayerInstance model) {
+    StringBuilder sb = new StringBuilder();
+    String rule = "-".repeat(72) + "\n";
+    sb.append("Model: ").append(model.decl().name()).append('\n').append(rule);
+    sb.append(String.format("%-28s %-28s %14s%n", "Layer (type)", "Output shape", "Params"));
+    sb.append(rule);
+    for (LayerInstance l : model.flatten()) {
+      if (l == model) {
+        continue;
+      }
+      String out = l.outputs().isEmpty() ? "(not called)" : l.outputs().get(0).toString();
+      long own = l.params().stream().filter(p -> p.trainable() && p.shape().numel().isConstant())
+          .mapToLong(p -> p.shape().numel().constant()).sum();
+      sb.append(String.format("%-28s %-28s %,14d%n", l.path() + " (" + l.decl().name() + ")", out, own));
+    }
+    sb.append(rule);
+    TensorType out = model.outputs().isEmpty() ? null : model.outputs().get(0);
+    sb.append(String.format("Output: %s%n", out == null ? "(not traced)" : out));
+    sb.append(String.format("Total params: %,d%n", model.parameterCount()));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.nnet.cli;
+
+import dev.nnet.check.Compiler;
+import dev.nnet.check.TrainingPlan;
+import dev.nnet.runtime.checkpoint.Checkpoint;
+import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.train.ProgressBar;
+import dev.nnet.runtime.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the model of a file's `train` block on its data; report the test split at the end.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "a .nnet file with a `train` block")
+  Path file;
+
+  @Option(names = "--epochs", description = "override the number of epochs")
+  Integer epochs;
+
+  @Option(names = "--resume", description = "continue from the run directory's checkpoint")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    TrainingPlan plan = Plans.load(file);
+    if (plan == null) {
+      return 1;
+    }
+    Trainer.Config config = Plans.config(plan, file, epochs);
+    Trainer trainer = new Trainer(config, ProgressBar.toStdout());
+    if (resume && config.save() != null && Files.exists(Trainer.checkpointFile(config.save()))) {
+      trainer.load(Checkpoint.load(Trainer.checkpointFile(config.save())).tensors());
+      System.out.println("resumed from " + Trainer.checkpointFile(config.save()));
+    }
+    trainer.fit();
+    Dataset test = plan.splits().get("test");
+    if (test != null) {
+      System.out.println("test " + trainer.evaluate(test));
+    }
+    if (config.save() != null) {
+      System.out.println("saved " + Trainer.checkpointFile(config.save()));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,174 @@
+package dev.nnet.runtime.train;
+
+import dev.nnet.ir.Graph;
+import dev.nnet.runtime.ParamSpec;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.checkpoint.Checkpoint;
+import dev.nnet.runtime.data.BatchIterator;
+import dev.nnet.runtime.data.Batches;
+import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.exec.Executor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The training loop around a compiled step: initializes parameters from their specs, runs the
+ * step graph over shuffled mini-batches for each epoch, evaluates the validation split after
+ * each epoch, and writes a checkpoint atomically at the end of every epoch (so a crash loses at
+ * most the epoch in progress).
+ */
+public final class Trainer {
+  /** What to train and how. {@code save} may be null (no checkpoints). */
+  public record Config(
+      String modelName,
+      Graph step,
+      Graph eval,
+      List<ParamSpec> params,
+      List<ParamSpec> state,
+      Map<String, Dataset> splits,
+      List<String> metrics,
+      double learningRate,
+      int epochs,
+      int batchSize,
+      long seed,
+      boolean shuffle,
+      Path save) {}
+
+  /** Loss and metrics of one pass over a split. */
+  public record Scores(double loss, Map<String, Double> metrics) {
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder(String.format("loss %.4f", loss));
+      metrics.forEach((k, v) -> sb.append(String.format(" %s %.4f", k, v)));
+      return sb.toString();
+    }
+  }
+
+  /** One epoch's results; {@code val} is null without a validation split. */
+  public record Epoch(int epoch, Scores train, Scores val) {}
+
+  private final Config config;
+  private final ProgressBar progress;
+  private final Executor step;
+  private final Executor eval;
+  private final Map<String, Tensor> values = new LinkedHashMap<>();
+
+  public Trainer(Config config, ProgressBar progress) {
+    this.config = config;
+    this.progress = progress;
+    this.step = new Executor(config.step());
+    this.eval = new Executor(config.eval());
+    SplittableRandom init = new SplittableRandom(config.seed());
+    for (ParamSpec p : config.params()) {
+      values.put(p.name(), p.init().create(p.shape().sizes(), init));
+    }
+    for (ParamSpec p : config.state()) {
+      values.put(p.name(), p.init().create(p.shape().sizes(), init));
+    }
+  }
+
+  /** Replaces parameter and state values with those of a checkpoint (to resume or fine-tune). */
+  public void load(Map<String, Tensor> tensors) {
+    tensors.forEach((k, v) -> {
+      if (values.containsKey(k)) {
+        values.put(k, v);
+      }
+    });
+  }
+
+  /** Current parameter (and optimizer state) values by name. */
+  public Map<String, Tensor> values() {
+    return values;
+  }
+
+  /** Trains for the configured epochs; returns the history. */
+  public List<Epoch> fit() {
+    Dataset train = config.splits().get("train");
+    if (train == null) {
+      throw new IllegalArgumentException("the data has no `train` split; it has " + config.splits().keySet());
+    }
+    Batches batches = Batches.of(train, config.batchSize());
+    batches = config.shuffle() ? batches.shuffled(config.seed()) : batches.inOrder();
+    SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+    Tensor lr = Tensor.scalar((float) config.learningRate());
+    java.util.List<Epoch> history = new java.util.ArrayList<>();
+    for (int e = 0; e < config.epochs(); e++) {
+      progress.startEpoch(e + 1, config.epochs(), batches.count());
+      double lossSum = 0;
+      Map<String, Double> metricSums = new LinkedHashMap<>();
+      int seen = 0;
+      BatchIterator it = batches.epoch(e);
+      while (it.hasNext()) {
+        Dataset batch = it.next();
+        Map<String, Tensor> feeds = new LinkedHashMap<>(values);
+        feeds.putAll(batch.columns());
+        feeds.put("lr", lr);
+        Map<String, Tensor> out = step.run(feeds, rng);
+        double loss = out.get("loss").item();
+        int n = batch.size();
+        lossSum += loss * n;
+        for (String m : config.metrics()) {
+          metricSums.merge(m, out.get("metric:" + m).item() * n, Double::sum);
+        }
+        seen += n;
+        out.forEach((k, v) -> {
+          if (k.startsWith("new:")) {
+            values.put(k.substring(4), v);
+          }
+        });
+        progress.step(n, loss);
+      }
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      int total = seen;
+      metricSums.forEach((k, v) -> metrics.put(k, v / total));
+      Scores trainScores = new Scores(lossSum / Math.max(1, seen), metrics);
+      Dataset val = config.splits().get("val");
+      Scores valScores = val == null ? null : evaluate(val);
+      progress.endEpoch("train " + trainScores + (valScores == null ? "" : " | val " + valScores));
+      history.add(new Epoch(e + 1, trainScores, valScores));
+      if (config.save() != null) {
+        checkpoint(e + 1);
+      }
+    }
+    return history;
+  }
+
+  /** Loss and metrics over a whole split, in evaluation mode. */
+  public Scores evaluate(Dataset data) {
+    Batches batches = Batches.of(data, Math.max(config.batchSize(), 256)).inOrder();
+    double lossSum = 0;
+    Map<String, Double> sums = new LinkedHashMap<>();
+    SplittableRandom rng = new SplittableRandom(0);
+    BatchIterator it = batches.epoch(0);
+    while (it.hasNext()) {
+      Dataset batch = it.next();
+      Map<String, Tensor> feeds = new LinkedHashMap<>(values);
+      feeds.putAll(batch.columns());
+      Map<String, Tensor> out = eval.run(feeds, rng);
+      int n = batch.size();
+      lossSum += out.get("loss").item() * n;
+      for (String m : config.metrics()) {
+        sums.merge(m, out.get("metric:" + m).item() * n, Double::sum);
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    sums.forEach((k, v) -> metrics.put(k, v / data.size()));
+    return new Scores(lossSum / data.size(), metrics);
+  }
+
+  /** Writes parameters and optimizer state to {@code save/checkpoint.nnetckpt}, atomically. */
+  private void checkpoint(int epoch) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("model", config.modelName());
+    meta.put("epoch", Integer.toString(epoch));
+    new Checkpoint(values, meta).save(checkpointFile(config.save()));
+  }
+
+  /** Where checkpoints of a run directory live. */
+  public static Path checkpointFile(Path runDir) {
+    return runDir.resolve("checkpoint.nnetckpt");
+  }
+}
