@@ -7,10 +7,16 @@ final class CheckError extends Exception {
   private final Diagnostic diagnostic;
 
   CheckError(Diagnostic diagnostic) {
-    super(diagnostic.message(), null, false, false);
+    super(diagnostic == null ? "already reported" : diagnostic.message(), null, false, false);
     this.diagnostic = diagnostic;
   }
 
+  /** Stops checking after an error the parser has already reported; it adds no diagnostic. */
+  static CheckError alreadyReported() {
+    return new CheckError(null);
+  }
+
+  /** The diagnostic, or null when the problem was already reported. */
   Diagnostic diagnostic() {
     return diagnostic;
   }

@@ -90,7 +90,7 @@ public final class Compiler {
         try {
           models.add(traceAlone(layer, globals, sources));
         } catch (CheckError e) {
-          diags.add(e.diagnostic());
+          addReported(diags, e);
         }
       }
     }
@@ -102,7 +102,7 @@ public final class Compiler {
           try {
             plans.add(lowerTrain(train, program, globals, sources, baseDir));
           } catch (CheckError e) {
-            diags.add(e.diagnostic());
+            addReported(diags, e);
           }
         }
       }
@@ -120,6 +120,12 @@ public final class Compiler {
     }
     DataLowering.Loaded loaded = DataLowering.load(data, globals, new Tracer(new GraphBuilder(), false, sources), baseDir);
     return TrainingLowering.lower(train, globals, loaded, sources);
+  }
+
+  private static void addReported(List<Diagnostic> diags, CheckError e) {
+    if (e.diagnostic() != null) {
+      diags.add(e.diagnostic());
+    }
   }
 
   /** Defines each layer, function and let of a file in {@code scope}, reporting duplicates. */
@@ -145,7 +151,7 @@ public final class Compiler {
           scope.define(let.name(), tracer.eval(let.value(), scope));
         }
       } catch (CheckError e) {
-        diags.add(e.diagnostic());
+        addReported(diags, e);
       }
     }
   }

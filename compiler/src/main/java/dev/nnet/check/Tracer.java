@@ -103,7 +103,7 @@ final class Tracer {
     if (e instanceof Expr.Tuple t) return new Val.TupleV(evalAll(t.items(), scope));
     if (e instanceof Expr.ListLit l) return new Val.ListV(evalAll(l.items(), scope));
     if (e instanceof Expr.Block b) return block(b, scope);
-    throw new CheckError(Diagnostic.error(ErrorCode.SYNTAX, e.span(), "skipped: does not parse"));
+    throw CheckError.alreadyReported(); // Expr.Error: the parser has reported it
   }
 
   private List<Val> evalAll(List<Expr> items, Scope scope) throws CheckError {
@@ -241,6 +241,14 @@ final class Tracer {
     Val result = eval(fn.body(), scope);
     if (fn.result() instanceof TypeRef.Tensor t) {
       matcher.checkResult(t, result, fn.body().span(), scope);
+    }
+    if (result instanceof Val.Tensor r && layer == null) {
+      // Point diagnostics at the caller's code, not inside the function: a shape-preserving call
+      // (relu, dropout) keeps its input's origin; anything else originates at the call.
+      Val.Tensor first = args.positional().isEmpty() || !(args.positional().get(0).value() instanceof Val.Tensor t0)
+          ? null : t0;
+      SourceSpan origin = first != null && first.value().type().equals(r.value().type()) ? first.origin() : args.callSpan();
+      return new Val.Tensor(r.value(), origin);
     }
     return result;
   }

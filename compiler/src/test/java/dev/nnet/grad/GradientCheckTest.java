@@ -1,0 +1,184 @@
+package dev.nnet.grad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.GraphBuilder.Value;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.ReduceFn;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.ir.TensorType;
+import dev.nnet.ir.UnaryFn;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.exec.Executor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every primitive's gradient rule against central finite differences: for a graph
+ * {@code L = sum(f(x, y) * w)} with a fixed random {@code w}, dL/dx and dL/dy from the
+ * differentiated graph must match (L(x + h) - L(x - h)) / 2h, evaluated in float32 by the
+ * reference executor.
+ */
+class GradientCheckTest {
+  private static final SourceSpan S = SourceSpan.NONE;
+
+  record Case(String name, List<int[]> shapes, Function<List<Value>, Function<GraphBuilder, Value>> f, double low,
+      double high) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Value op(GraphBuilder b, Op op, Value... in) {
+    return b.addChecked(op, S, in);
+  }
+
+  static Case unary(UnaryFn fn, double low, double high) {
+    return new Case(fn.text(), List.of(new int[] {3, 4}), in -> b -> op(b, new Op.Unary(fn), in.get(0)), low, high);
+  }
+
+  static Case binary(BinaryFn fn, int[] a, int[] c, double low, double high) {
+    return new Case(fn.text() + " " + java.util.Arrays.toString(a) + java.util.Arrays.toString(c), List.of(a, c),
+        in -> b -> op(b, new Op.Binary(fn), in.get(0), in.get(1)), low, high);
+  }
+
+  static Stream<Arguments> cases() {
+    List<Case> cases = new ArrayList<>();
+    cases.add(unary(UnaryFn.NEG, -2, 2));
+    cases.add(unary(UnaryFn.EXP, -2, 2));
+    cases.add(unary(UnaryFn.LOG, 0.5, 3));
+    cases.add(unary(UnaryFn.SQRT, 0.5, 3));
+    cases.add(unary(UnaryFn.ABS, 0.2, 2));
+    cases.add(unary(UnaryFn.TANH, -2, 2));
+    cases.add(unary(UnaryFn.SIGMOID, -3, 3));
+    cases.add(unary(UnaryFn.RECIPROCAL, 0.5, 2));
+    cases.add(unary(UnaryFn.SIN, -2, 2));
+    cases.add(unary(UnaryFn.COS, -2, 2));
+    cases.add(unary(UnaryFn.ERF, -1.5, 1.5));
+    int[] m = {3, 4};
+    for (BinaryFn fn : List.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV)) {
+      cases.add(binary(fn, m, m, 0.5, 2));
+      cases.add(binary(fn, m, new int[] {4}, 0.5, 2)); // broadcast a row
+      cases.add(binary(fn, new int[] {3, 1}, m, 0.5, 2)); // broadcast a column
+    }
+    cases.add(binary(BinaryFn.POW, m, m, 0.5, 2));
+    cases.add(binary(BinaryFn.MAX, m, m, -2, 2));
+    cases.add(binary(BinaryFn.MIN, m, new int[] {4}, -2, 2));
+    cases.add(new Case("matmul", List.of(new int[] {3, 5}, new int[] {5, 2}),
+        in -> b -> op(b, new Op.MatMul(), in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("batched matmul broadcast", List.of(new int[] {2, 3, 5}, new int[] {5, 4}),
+        in -> b -> op(b, new Op.MatMul(), in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("sum axis 1", List.of(new int[] {3, 4}),
+        in -> b -> op(b, new Op.Reduce(ReduceFn.SUM, List.of(1), false), in.get(0)), -1, 1));
+    cases.add(new Case("mean all", List.of(new int[] {3, 4}),
+        in -> b -> op(b, new Op.Reduce(ReduceFn.MEAN, List.of(0, 1), false), in.get(0)), -1, 1));
+    cases.add(new Case("max axis 0 keep", List.of(new int[] {3, 4}),
+        in -> b -> op(b, new Op.Reduce(ReduceFn.MAX, List.of(0), true), in.get(0)), -1, 1));
+    cases.add(new Case("reshape", List.of(new int[] {3, 4}),
+        in -> b -> op(b, new Op.Reshape(Shape.of(2, 6)), in.get(0)), -1, 1));
+    cases.add(new Case("permute", List.of(new int[] {2, 3, 4}),
+        in -> b -> op(b, new Op.Permute(List.of(2, 0, 1)), in.get(0)), -1, 1));
+    cases.add(new Case("expand", List.of(new int[] {3, 1}),
+        in -> b -> op(b, new Op.Expand(Shape.of(2, 3, 4)), in.get(0)), -1, 1));
+    cases.add(new Case("slice", List.of(new int[] {5, 3}),
+        in -> b -> op(b, new Op.Slice(0, 1, 4, 1), in.get(0)), -1, 1));
+    cases.add(new Case("concat", List.of(new int[] {2, 3}, new int[] {2, 2}),
+        in -> b -> op(b, new Op.Concat(1), in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("where", List.of(new int[] {3, 4}, new int[] {3, 4}),
+        in -> b -> op(b, new Op.Where(), op(b, new Op.Binary(BinaryFn.GT), in.get(0), in.get(1)), in.get(0), in.get(1)),
+        -1, 1));
+    cases.add(new Case("gather", List.of(new int[] {5, 3}),
+        in -> b -> op(b, new Op.Gather(), in.get(0),
+            b.addChecked(new Op.Constant(Tensor.ofLongs(new long[] {4, 0, 4, 2}, 4)), S)), -1, 1));
+    cases.add(new Case("log_softmax composite", List.of(new int[] {3, 4}), in -> b -> {
+      Value x = in.get(0);
+      Value mx = op(b, new Op.StopGradient(), op(b, new Op.Reduce(ReduceFn.MAX, List.of(1), true), x));
+      Value sh = op(b, new Op.Binary(BinaryFn.SUB), x, mx);
+      Value lse = op(b, new Op.Unary(UnaryFn.LOG),
+          op(b, new Op.Reduce(ReduceFn.SUM, List.of(1), true), op(b, new Op.Unary(UnaryFn.EXP), sh)));
+      return op(b, new Op.Binary(BinaryFn.SUB), sh, lse);
+    }, -2, 2));
+    return cases.stream().map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientMatchesFiniteDifferences(Case c) {
+    SplittableRandom rng = new SplittableRandom(c.name().hashCode());
+    GraphBuilder b = new GraphBuilder();
+    List<Value> inputs = new ArrayList<>();
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
+    for (int i = 0; i < c.shapes().size(); i++) {
+      int[] shape = c.shapes().get(i);
+      inputs.add(b.input("x" + i, TensorType.f32(Shape.of(java.util.Arrays.stream(shape).asLongStream().toArray()))));
+      float[] d = new float[(int) Tensor.numel(shape)];
+      for (int k = 0; k < d.length; k++) {
+        double v = c.low() + (c.high() - c.low()) * rng.nextDouble();
+        d[k] = (float) v;
+      }
+      feeds.put("x" + i, Tensor.of(d, shape));
+    }
+    Value y = c.f().apply(inputs).apply(b);
+    int[] yShape = y.shape().sizes();
+    float[] w = new float[(int) Tensor.numel(yShape)];
+    for (int k = 0; k < w.length; k++) {
+      w[k] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    Value weights = b.addChecked(new Op.Constant(Tensor.of(w, yShape)), S);
+    Value loss = op(b, new Op.Reduce(ReduceFn.SUM, GraphBuilder.allAxes(y.rank()), false),
+        op(b, new Op.Binary(BinaryFn.MUL), y, weights));
+    List<Value> grads = Differentiator.gradients(b, loss, inputs);
+    b.output("loss", loss);
+    for (int i = 0; i < grads.size(); i++) {
+      b.output("grad" + i, grads.get(i));
+    }
+    Executor exec = new Executor(b.build());
+    Map<String, Tensor> out = exec.run(feeds, new SplittableRandom(1));
+    double h = 1e-2;
+    for (int i = 0; i < inputs.size(); i++) {
+      Tensor x = feeds.get("x" + i);
+      float[] g = out.get("grad" + i).floats();
+      assertEquals(x.size(), g.length, "gradient of x" + i + " has the input's size");
+      for (int k = 0; k < x.size(); k++) {
+        float orig = x.floats()[k];
+        x.floats()[k] = (float) (orig + h);
+        double up = exec.run(feeds, new SplittableRandom(1)).get("loss").item();
+        x.floats()[k] = (float) (orig - h);
+        double down = exec.run(feeds, new SplittableRandom(1)).get("loss").item();
+        x.floats()[k] = orig;
+        double numeric = (up - down) / (2 * h);
+        double tolerance = 2e-2 * Math.max(1, Math.abs(numeric));
+        assertTrue(Math.abs(numeric - g[k]) <= tolerance,
+            c.name() + ": d/dx" + i + "[" + k + "] analytic " + g[k] + " vs numeric " + numeric);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void unusedInputGetsZeroGradient() {
+    GraphBuilder b = new GraphBuilder();
+    Value x = b.input("x", TensorType.f32(Shape.of(2)));
+    Value z = b.input("z", TensorType.f32(Shape.of(2)));
+    Value loss = op(b, new Op.Reduce(ReduceFn.SUM, List.of(0), false), x);
+    List<Value> g = Differentiator.gradients(b, loss, List.of(x, z));
+    b.output("gz", g.get(1));
+    Map<String, Tensor> out = new Executor(b.build()).run(
+        Map.of("x", Tensor.of(new float[] {1, 2}, 2), "z", Tensor.of(new float[] {3, 4}, 2)), new SplittableRandom(0));
+    assertEquals(0f, out.get("gz").floats()[0]);
+    assertEquals(DType.F32, out.get("gz").dtype());
+  }
+}

@@ -1,0 +1,34 @@
+package dev.nnet.examples;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnet.check.Compiler;
+import dev.nnet.check.TrainingPlan;
+import dev.nnet.diag.SourceFile;
+import dev.nnet.runtime.train.ProgressBar;
+import dev.nnet.runtime.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The README's main job: the digits MLP trains to high accuracy on the data shipped in the repo. */
+class DigitsExampleTest {
+  @Test
+  void digitsMlpLearnsTheTestSet() throws Exception {
+    Path file = Path.of("digits/mlp.nnet");
+    Compiler.Result r = Compiler.check(new SourceFile(file.toString(), Files.readString(file)));
+    assertFalse(r.hasErrors(), () -> r.diagnostics().toString());
+    TrainingPlan p = r.plans().get(0);
+    Trainer.Config config = new Trainer.Config(p.modelName(), p.step(), p.eval(), p.params(), p.optimizerState(),
+        p.splits(), p.metrics(), p.learningRate(), p.epochs(), p.batchSize(), p.seed(), p.shuffle(), null);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Trainer trainer = new Trainer(config, new ProgressBar(new PrintStream(log), false, System::nanoTime));
+    var history = trainer.fit();
+    Trainer.Scores test = trainer.evaluate(p.splits().get("test"));
+    assertTrue(history.get(history.size() - 1).train().loss() < history.get(0).train().loss(), "loss decreases");
+    assertTrue(test.metrics().get("accuracy") >= 0.85, "test accuracy " + test + "\n" + log);
+  }
+}
