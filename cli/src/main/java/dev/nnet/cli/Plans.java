@@ -24,8 +24,6 @@ final class Plans {
 
   /** Run directories named in `save` are relative to the current directory. */
   static Trainer.Config config(TrainingPlan p, Path file, Integer epochs) {
-    return new Trainer.Config(p.modelName(), p.step(), p.eval(), p.params(), p.optimizerState(), p.splits(), p.metrics(),
-        p.learningRate(), epochs != null ? epochs : p.epochs(), p.batchSize(), p.seed(), p.shuffle(),
-        p.savePath() == null ? null : Path.of(p.savePath()));
+    return p.trainerConfig(epochs, p.savePath() == null ? null : Path.of(p.savePath()));
   }
 }

@@ -122,6 +122,24 @@ final class Builtins {
       Shape shape = shapeArg(t, a, 0, "shape", span);
       return new Val.Tensor(t.graph().addChecked(new Op.Fill(a.number(1, "value", null), TensorType.f32(shape)), span), span);
     });
+    define(s, "tensor", Builtins::tensorLiteral);
+    define(s, "stack", (t, a, span) -> {
+      a.expectAtMost(2, "tensors", "axis");
+      List<Val> items = list(a, 0, "tensors");
+      if (items.isEmpty()) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`stack` needs at least one tensor");
+      }
+      Val.Tensor[] ts = new Val.Tensor[items.size()];
+      for (int i = 0; i < ts.length; i++) {
+        Val.Tensor x = t.asTensor(items.get(i), null, span);
+        int axis = normalizeAxis(a.intValue(1, "axis", 0L), x.value().rank() + 1, span);
+        List<Dim> dims = new ArrayList<>(x.value().shape().dims());
+        dims.add(axis, Dim.of(1));
+        ts[i] = t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+      }
+      int axis = normalizeAxis(a.intValue(1, "axis", 0L), ts[0].value().rank(), span);
+      return t.tensor(new Op.Concat(axis), span, ts);
+    });
     define(s, "zeros_like", (t, a, span) -> like(t, a, span, 0));
     define(s, "ones_like", (t, a, span) -> like(t, a, span, 1));
     define(s, "numel", (t, a, span) -> {
@@ -287,6 +305,56 @@ final class Builtins {
     }
     dims.add(rest);
     return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+  }
+
+  /** {@code tensor([[1.0, 0.0], [0.0, 1.0]])}: a constant from nested lists of numbers. */
+  private static Val tensorLiteral(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(2, "values", "dtype");
+    Args.Arg values = a.require(0, "values");
+    DType dtype = a.find(1, "dtype") == null ? DType.F32 : a.dtype(1, "dtype");
+    List<Integer> shape = new ArrayList<>();
+    List<Double> flat = new ArrayList<>();
+    flattenLiteral(values.value(), 0, shape, flat, values.span());
+    int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+    dev.nnet.runtime.Tensor value;
+    if (dtype == DType.I64) {
+      value = dev.nnet.runtime.Tensor.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);
+    } else {
+      float[] f = new float[flat.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = dtype == DType.BOOL ? (flat.get(i) != 0 ? 1f : 0f) : flat.get(i).floatValue();
+      }
+      value = dtype == DType.BOOL ? dev.nnet.runtime.Tensor.ofBool(f, dims) : dev.nnet.runtime.Tensor.of(f, dims);
+    }
+    return new Val.Tensor(t.graph().addChecked(new Op.Constant(value), span), span);
+  }
+
+  private static void flattenLiteral(Val v, int depth, List<Integer> shape, List<Double> out, SourceSpan span)
+      throws CheckError {
+    if (v instanceof Val.ListV l) {
+      if (shape.size() == depth) {
+        shape.add(l.items().size());
+      } else if (shape.get(depth) != l.items().size()) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "the rows of a tensor literal must have equal lengths: "
+            + shape.get(depth) + " vs " + l.items().size());
+      }
+      for (Val item : l.items()) {
+        flattenLiteral(item, depth + 1, shape, out, span);
+      }
+      return;
+    }
+    if (depth != shape.size()) {
+      throw Tracer.error(ErrorCode.INVALID_VALUE, span, "a tensor literal must be rectangular");
+    }
+    if (v instanceof Val.Float f) {
+      out.add(f.value());
+    } else if (v instanceof Val.Int i && i.value().isConstant()) {
+      out.add((double) i.value().constant());
+    } else if (v instanceof Val.Bool b) {
+      out.add(b.value() ? 1.0 : 0.0);
+    } else {
+      throw Tracer.error(ErrorCode.ARGUMENT_TYPE, span, "a tensor literal holds numbers, got " + v.describe());
+    }
   }
 
   private static Val like(Tracer t, Args a, SourceSpan span, double value) throws CheckError {

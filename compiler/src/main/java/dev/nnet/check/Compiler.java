@@ -37,13 +37,18 @@ public final class Compiler {
 
   private Compiler() {}
 
-  /** The outcome of checking one file. */
+  /**
+   * The outcome of checking one file: diagnostics; the models checked on their own, with their
+   * forward graphs by name (inputs named after forward's parameters, output {@code output}); and a
+   * plan for each {@code train} block.
+   */
   public record Result(
       SourceFile file,
       Program program,
       List<Diagnostic> diagnostics,
       List<LayerInstance> models,
       List<TrainingPlan> plans,
+      Map<String, dev.nnet.ir.Graph> forwards,
       Map<String, SourceFile> sources) {
 
     public boolean hasErrors() {
@@ -85,10 +90,17 @@ public final class Compiler {
     defineDecls(program, globals, scratch, diags);
 
     List<LayerInstance> models = new ArrayList<>();
+    Map<String, dev.nnet.ir.Graph> forwards = new LinkedHashMap<>();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
         try {
-          models.add(traceAlone(layer, globals, sources));
+          GraphBuilder g = new GraphBuilder();
+          LayerInstance inst = traceAlone(layer, globals, sources, g);
+          models.add(inst);
+          if (inst.firstOutput() != null) {
+            g.output("output", inst.firstOutput());
+            forwards.put(layer.name(), g.build());
+          }
         } catch (CheckError e) {
           addReported(diags, e);
         }
@@ -107,7 +119,7 @@ public final class Compiler {
         }
       }
     }
-    return new Result(file, program, List.copyOf(diags), models, plans, sources);
+    return new Result(file, program, List.copyOf(diags), models, plans, forwards, sources);
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
@@ -179,9 +191,8 @@ public final class Compiler {
   }
 
   /** Instantiates a layer with its defaults and traces its forward on symbolic inputs. */
-  private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources)
-      throws CheckError {
-    GraphBuilder g = new GraphBuilder();
+  private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources,
+      GraphBuilder g) throws CheckError {
     Tracer tracer = new Tracer(g, false, sources);
     LayerInstance inst = tracer.instantiate(new Val.LayerDef(layer, globals), new Args(layer.name(), layer.nameSpan()),
         layer.nameSpan());

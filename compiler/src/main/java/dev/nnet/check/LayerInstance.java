@@ -22,6 +22,7 @@ public final class LayerInstance {
   private final Map<String, LayerInstance> children = new LinkedHashMap<>();
   private final List<ParamSpec> params = new ArrayList<>();
   private final List<TensorType> outputs = new ArrayList<>();
+  private dev.nnet.ir.GraphBuilder.Value firstOutput;
   private final Map<String, Object> hyperParams = new LinkedHashMap<>();
   private final Map<String, SourceSpan> argSpans = new LinkedHashMap<>();
   private final Map<String, SourceSpan> paramSpans = new LinkedHashMap<>();
@@ -63,6 +64,18 @@ public final class LayerInstance {
   /** The output type of each call of this instance while tracing, in order. */
   public List<TensorType> outputs() {
     return outputs;
+  }
+
+  /** The graph value of this instance's first call, or null if it was not called. */
+  dev.nnet.ir.GraphBuilder.Value firstOutput() {
+    return firstOutput;
+  }
+
+  void recordOutput(dev.nnet.ir.GraphBuilder.Value v) {
+    if (firstOutput == null) {
+      firstOutput = v;
+    }
+    outputs.add(v.type());
   }
 
   /** Hyperparameter values as written in summaries. */

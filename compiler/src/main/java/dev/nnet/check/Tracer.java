@@ -265,7 +265,7 @@ final class Tracer {
     try {
       Val out = callFunction(f.decl(), f.scope(), args, inst.displayName(), inst);
       if (out instanceof Val.Tensor t) {
-        inst.outputs().add(t.value().type());
+        inst.recordOutput(t.value());
         return new Val.Tensor(t.value(), inst.definedAt());
       }
       return out;

@@ -68,15 +68,22 @@ final class TrainingLowering {
     Traced e = trace(train, globals, data, new Tracer(eval, false, sources));
     eval.output("loss", e.loss().value());
     e.metrics().forEach((name, v) -> eval.output("metric:" + name, v.value()));
+    if (e.model().firstOutput() == null) {
+      throw Tracer.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block never calls `model`");
+    }
+    eval.output("output", e.model().firstOutput());
+    dev.nnet.ir.Graph evalGraph = eval.build();
 
     int epochs = (int) intSetting(train, t.scope(), "epochs", 10, 1);
     int batch = (int) intSetting(train, t.scope(), "batch", 32, 1);
     long seed = intSetting(train, t.scope(), "seed", 0, 0);
     boolean shuffle = !(t.scope().lookup("shuffle") instanceof Val.Bool b) || b.value();
+    int reportEvery = (int) intSetting(train, t.scope(), "report_every", 1, 1);
     String save = t.scope().lookup("save") instanceof Val.Str s ? s.value() : null;
     String modelName = t.model().decl().name();
-    return new TrainingPlan(modelName, t.model(), step.build(), eval.build(), params, lowering.states(), data.splits(),
-        data.fields(), List.copyOf(t.metrics().keySet()), o.spec().options().get("lr"), epochs, batch, seed, shuffle, save);
+    return new TrainingPlan(modelName, t.model(), step.build(), evalGraph,
+        dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")), params, lowering.states(), data.splits(),
+        data.fields(), List.copyOf(t.metrics().keySet()), o.spec().options().get("lr"), epochs, batch, seed, shuffle, reportEvery, save);
   }
 
   private static Traced trace(Decl.Train train, Scope globals, DataLowering.Loaded data, Tracer tracer) throws CheckError {

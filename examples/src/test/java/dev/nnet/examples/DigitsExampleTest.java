@@ -22,8 +22,7 @@ class DigitsExampleTest {
     Compiler.Result r = Compiler.check(new SourceFile(file.toString(), Files.readString(file)));
     assertFalse(r.hasErrors(), () -> r.diagnostics().toString());
     TrainingPlan p = r.plans().get(0);
-    Trainer.Config config = new Trainer.Config(p.modelName(), p.step(), p.eval(), p.params(), p.optimizerState(),
-        p.splits(), p.metrics(), p.learningRate(), p.epochs(), p.batchSize(), p.seed(), p.shuffle(), null);
+    Trainer.Config config = p.trainerConfig(null, null);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Trainer trainer = new Trainer(config, new ProgressBar(new PrintStream(log), false, System::nanoTime));
     var history = trainer.fit();

@@ -21,7 +21,10 @@ import java.util.SplittableRandom;
  * most the epoch in progress).
  */
 public final class Trainer {
-  /** What to train and how. {@code save} may be null (no checkpoints). */
+  /**
+   * What to train and how. Progress is shown for every {@code reportEvery}-th epoch (and the last);
+   * {@code save} may be null (no checkpoints).
+   */
   public record Config(
       String modelName,
       Graph step,
@@ -35,6 +38,7 @@ public final class Trainer {
       int batchSize,
       long seed,
       boolean shuffle,
+      int reportEvery,
       Path save) {}
 
   /** Loss and metrics of one pass over a split. */
@@ -96,7 +100,10 @@ public final class Trainer {
     Tensor lr = Tensor.scalar((float) config.learningRate());
     java.util.List<Epoch> history = new java.util.ArrayList<>();
     for (int e = 0; e < config.epochs(); e++) {
-      progress.startEpoch(e + 1, config.epochs(), batches.count());
+      boolean report = (e + 1) % Math.max(1, config.reportEvery()) == 0 || e + 1 == config.epochs();
+      if (report) {
+        progress.startEpoch(e + 1, config.epochs(), batches.count());
+      }
       double lossSum = 0;
       Map<String, Double> metricSums = new LinkedHashMap<>();
       int seen = 0;
@@ -119,15 +126,19 @@ public final class Trainer {
             values.put(k.substring(4), v);
           }
         });
-        progress.step(n, loss);
+        if (report) {
+          progress.step(n, loss);
+        }
       }
       Map<String, Double> metrics = new LinkedHashMap<>();
       int total = seen;
       metricSums.forEach((k, v) -> metrics.put(k, v / total));
       Scores trainScores = new Scores(lossSum / Math.max(1, seen), metrics);
       Dataset val = config.splits().get("val");
-      Scores valScores = val == null ? null : evaluate(val);
-      progress.endEpoch("train " + trainScores + (valScores == null ? "" : " | val " + valScores));
+      Scores valScores = val == null || !report ? null : evaluate(val);
+      if (report) {
+        progress.endEpoch("train " + trainScores + (valScores == null ? "" : " | val " + valScores));
+      }
       history.add(new Epoch(e + 1, trainScores, valScores));
       if (config.save() != null) {
         checkpoint(e + 1);

@@ -1,0 +1,80 @@
+package dev.nnet.cli;
+
+import dev.nnet.check.TrainingPlan;
+import dev.nnet.ir.DType;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.checkpoint.Checkpoint;
+import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.train.Trainer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Run a trained model (evaluation mode) on rows of a split and print its outputs; for a "
+        + "classifier, the predicted class and the label.")
+final class PredictCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "the .nnet file the model was trained from")
+  Path file;
+
+  @Option(names = "--checkpoint", description = "checkpoint file (default: the run directory's)")
+  Path checkpoint;
+
+  @Option(names = "--split", defaultValue = "test", description = "which split (default: ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--limit", defaultValue = "10", description = "how many rows (default: ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  public Integer call() {
+    TrainingPlan plan = Plans.load(file);
+    if (plan == null) {
+      return 1;
+    }
+    Path ckpt = checkpoint != null ? checkpoint : plan.savePath() != null ? Trainer.checkpointFile(Path.of(plan.savePath())) : null;
+    if (ckpt == null) {
+      System.err.println("nnet: no checkpoint: pass --checkpoint FILE or set `save` in the train block");
+      return 1;
+    }
+    Dataset data = plan.splits().get(split);
+    if (data == null) {
+      System.err.println("nnet: no split `" + split + "`; the data has " + plan.splits().keySet());
+      return 2;
+    }
+    Dataset rows = data.slice(0, Math.min(Math.max(0, limit), data.size()));
+    Map<String, Tensor> feeds = new LinkedHashMap<>(Checkpoint.load(ckpt).tensors());
+    feeds.putAll(rows.columns());
+    Tensor out = new Executor(plan.predict()).run(feeds, new SplittableRandom(0)).get("output");
+    Tensor labels = rows.names().contains("label") ? rows.column("label") : null;
+    int n = rows.size();
+    int width = out.size() / Math.max(1, n);
+    for (int r = 0; r < n; r++) {
+      StringBuilder sb = new StringBuilder("row " + r + ": ");
+      if (out.rank() == 2 && width > 1) {
+        int best = 0;
+        for (int c = 1; c < width; c++) {
+          if (out.getFlat(r * width + c) > out.getFlat(r * width + best)) {
+            best = c;
+          }
+        }
+        sb.append("class ").append(best);
+      } else {
+        for (int c = 0; c < width; c++) {
+          sb.append(c == 0 ? "" : " ").append(String.format("%.4f", out.getFlat(r * width + c)));
+        }
+      }
+      if (labels != null && labels.dtype() == DType.I64 && labels.size() == n) {
+        sb.append("  (label ").append(labels.longs()[r]).append(')');
+      }
+      System.out.println(sb);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.nnet.opt;
+
+import dev.nnet.ir.Graph;
+import dev.nnet.ir.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dead-code elimination: keeps only the nodes that some kept output depends on, renumbered in the
+ * same order. Used to cut a prediction graph (inputs -> model output) out of an evaluation graph
+ * that also computes the loss from labels.
+ */
+public final class DeadCode {
+  private DeadCode() {}
+
+  /** The part of {@code graph} that computes the outputs named in {@code keep}. */
+  public static Graph prune(Graph graph, Set<String> keep) {
+    boolean[] live = new boolean[graph.nodes().size()];
+    for (String name : keep) {
+      live[graph.output(name).id()] = true;
+    }
+    for (int id = live.length - 1; id >= 0; id--) {
+      if (live[id]) {
+        for (int in : graph.node(id).inputs()) {
+          live[in] = true;
+        }
+      }
+    }
+    Map<Integer, Integer> renumber = new HashMap<>();
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : graph.nodes()) {
+      if (live[n.id()]) {
+        int id = nodes.size();
+        renumber.put(n.id(), id);
+        nodes.add(new Node(id, n.op(), n.inputs().stream().map(renumber::get).toList(), n.type(), n.span()));
+      }
+    }
+    Map<String, Integer> outputs = new LinkedHashMap<>();
+    graph.outputs().forEach((name, id) -> {
+      if (keep.contains(name)) {
+        outputs.put(name, renumber.get(id));
+      }
+    });
+    return new Graph(nodes, outputs);
+  }
+}
