@@ -22,12 +22,15 @@ import java.util.Arrays;
  *       the bottleneck. Wider variants (4x4, 6x2) make C2 stop unrolling and vectorizing.</li>
  *   <li>Transposed operands are never materialized: a transposed B is transposed while packing
  *       (which copies B anyway), and A is read element by element with a row and a column stride.</li>
- *   <li>Tiles of {@value #MC} rows by one panel are spread over the cores with {@link Parallel}.</li>
+ *   <li>The cores share the work by panels of B (each packs its own), or by tiles of {@value #MC}
+ *       rows when C is too narrow to split by columns.</li>
  * </ul>
  */
 public final class MatMulKernel {
   /** Maximum columns of a packed B panel and of a C tile (8 KB of B per row of K at most). */
   static final int NC = 256;
+  /** Floats in one packed panel at most: 512 KB, half of a typical L2. */
+  private static final int PANEL_FLOATS = 128 * 1024;
   /** Rows of C per parallel task. */
   static final int MC = 64;
   /** Multiply-adds below which splitting across threads costs more than it saves. */
@@ -51,55 +54,73 @@ public final class MatMulKernel {
       return;
     }
     boolean parallel = (long) m * n * k >= PARALLEL_MIN_WORK;
-    int panels = ceilDiv(n, NC);
+    int threads = parallel ? Parallel.threads() : 1;
+    // Wide products are split by panels: each task packs its own panel of B and computes every row
+    // for it, so the threads never wait for each other. Narrow ones (a 10-class head) split by rows.
+    boolean byPanel = threads > 1 && n >= 64 * threads;
+    // A panel (k rows of its width) is streamed once per 4 rows of C, so it must stay in L2.
+    int maxWidth = Math.max(32, Math.min(NC, PANEL_FLOATS / k));
+    int panels = ceilDiv(n, maxWidth);
+    if (byPanel) {
+      panels = ceilDiv(panels, threads) * threads;
+    }
     int width = ceilDiv(n, panels); // balanced panel widths: 784 columns -> 4 x 196, not 3 x 256 + 16
-    float[][][] packed = packB(transB, n, k, b, bOff, panels, width, parallel);
-    int rowTiles = ceilDiv(m, MC);
+    int panelCount = ceilDiv(n, width);
     int aRowStride = transA ? 1 : k;
     int aColStride = transA ? m : 1;
+    if (byPanel) {
+      Parallel.forRange(panelCount, 1, (from, to) -> {
+        for (int panel = from; panel < to; panel++) {
+          int j0 = panel * width;
+          int w = Math.min(width, n - j0);
+          float[][] packed = packPanel(transB, n, k, b, bOff, j0, w);
+          computeTile(a, aOff, aRowStride, aColStride, packed, k, 0, m, c, cOff + j0, n, w);
+        }
+      });
+      return;
+    }
+    float[][][] packed = new float[panelCount][][];
+    for (int panel = 0; panel < panelCount; panel++) {
+      packed[panel] = packPanel(transB, n, k, b, bOff, panel * width, Math.min(width, n - panel * width));
+    }
+    int rowTiles = ceilDiv(m, MC);
     Parallel.Range tiles = (from, to) -> {
       for (int t = from; t < to; t++) {
-        int panel = t % panels;
-        int i0 = (t / panels) * MC;
+        int panel = t % panelCount;
+        int i0 = (t / panelCount) * MC;
         int j0 = panel * width;
         computeTile(a, aOff, aRowStride, aColStride, packed[panel], k, i0, Math.min(m, i0 + MC),
             c, cOff + j0, n, Math.min(width, n - j0));
       }
     };
     if (parallel) {
-      Parallel.forRange(rowTiles * panels, 1, tiles);
+      Parallel.forRange(rowTiles * panelCount, 1, tiles);
     } else {
-      tiles.run(0, rowTiles * panels);
+      tiles.run(0, rowTiles * panelCount);
     }
   }
 
-  /** Copies columns of op(B) into panels: {@code packed[panel][p]} is row p of that panel. */
-  private static float[][][] packB(boolean transB, int n, int k, float[] b, int bOff, int panels, int width,
-      boolean parallel) {
-    float[][][] packed = new float[panels][k][];
-    Parallel.Range rows = (p0, p1) -> {
-      for (int panel = 0; panel < panels; panel++) {
-        int j0 = panel * width;
-        int w = Math.min(width, n - j0);
+  /** Copies columns {@code [j0, j0 + w)} of op(B) into a panel: one {@code float[w]} per row p of op(B). */
+  private static float[][] packPanel(boolean transB, int n, int k, float[] b, int bOff, int j0, int w) {
+    float[][] rows = new float[k][w];
+    if (!transB) {
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(b, bOff + p * n + j0, rows[p], 0, w);
+      }
+      return rows;
+    }
+    // B is stored [n, k], so row p of op(B) is column p of the stored matrix. Go in blocks of 64
+    // columns, reading each stored row contiguously while writing to only 64 panel rows.
+    for (int p0 = 0; p0 < k; p0 += 64) {
+      int p1 = Math.min(k, p0 + 64);
+      for (int j = 0; j < w; j++) {
+        int src = bOff + (j0 + j) * k;
         for (int p = p0; p < p1; p++) {
-          float[] row = new float[w];
-          if (transB) { // B is stored [n, k]: column p of the stored matrix is row p of op(B)
-            for (int j = 0, src = bOff + j0 * k + p; j < w; j++, src += k) {
-              row[j] = b[src];
-            }
-          } else {
-            System.arraycopy(b, bOff + p * n + j0, row, 0, w);
-          }
-          packed[panel][p] = row;
+          rows[p][j] = b[src + p];
         }
       }
-    };
-    if (parallel) {
-      Parallel.forRange(k, 16, rows);
-    } else {
-      rows.run(0, k);
     }
-    return packed;
+    return rows;
   }
 
   /** Computes rows {@code [i0, i1)} of C over one panel of {@code w} columns starting at {@code cOff}. */

@@ -52,13 +52,15 @@ public final class Parallel {
     }
     if (ForkJoinTask.getPool() == POOL) {
       ForkJoinTask.invokeAll(tasks); // nested: fork within the pool instead of blocking a worker
-    } else {
-      POOL.invoke(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          invokeAll(tasks);
-        }
-      });
+      return;
+    }
+    // The caller runs the first chunk itself: one thread fewer to wake, and it would only wait anyway.
+    for (int c = 1; c < chunks; c++) {
+      POOL.execute(tasks.get(c));
+    }
+    tasks.get(0).invoke();
+    for (int c = 1; c < chunks; c++) {
+      tasks.get(c).join();
     }
   }
 
