@@ -37,7 +37,8 @@ final class TrainCommand implements Callable<Integer> {
       trainer.load(Checkpoint.load(Trainer.checkpointFile(config.save())).tensors());
       System.out.println("resumed from " + Trainer.checkpointFile(config.save()));
     }
-    trainer.fit();
+    var history = trainer.fit();
+    System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
     Dataset test = plan.splits().get("test");
     if (test != null) {
       System.out.println("test " + trainer.evaluate(test));

@@ -51,8 +51,20 @@ public final class Trainer {
     }
   }
 
-  /** One epoch's results; {@code val} is null without a validation split. */
-  public record Epoch(int epoch, Scores train, Scores val) {}
+  /**
+   * One epoch's results; {@code val} is null without a validation split (or when the epoch was not
+   * reported). {@code seconds} is the time spent in training steps (batch gather, step, update), not
+   * in validation, as in the PyTorch baselines.
+   */
+  public record Epoch(int epoch, Scores train, Scores val, double seconds, int samples) {}
+
+  /** Training samples per second over the epochs after the first (which includes JIT warm-up). */
+  public static double throughput(List<Epoch> history) {
+    List<Epoch> timed = history.size() > 1 ? history.subList(1, history.size()) : history;
+    double seconds = timed.stream().mapToDouble(Epoch::seconds).sum();
+    long samples = timed.stream().mapToLong(Epoch::samples).sum();
+    return seconds > 0 ? samples / seconds : 0;
+  }
 
   private final Config config;
   private final ProgressBar progress;
@@ -107,6 +119,7 @@ public final class Trainer {
       double lossSum = 0;
       Map<String, Double> metricSums = new LinkedHashMap<>();
       int seen = 0;
+      long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
       while (it.hasNext()) {
         Dataset batch = it.next();
@@ -130,6 +143,7 @@ public final class Trainer {
           progress.step(n, loss);
         }
       }
+      double seconds = (System.nanoTime() - start) / 1e9;
       Map<String, Double> metrics = new LinkedHashMap<>();
       int total = seen;
       metricSums.forEach((k, v) -> metrics.put(k, v / total));
@@ -139,7 +153,7 @@ public final class Trainer {
       if (report) {
         progress.endEpoch("train " + trainScores + (valScores == null ? "" : " | val " + valScores));
       }
-      history.add(new Epoch(e + 1, trainScores, valScores));
+      history.add(new Epoch(e + 1, trainScores, valScores, seconds, seen));
       if (config.save() != null) {
         checkpoint(e + 1);
       }
