@@ -77,21 +77,36 @@ public final class GraphBuilder {
 
   /** The input named {@code name}, created on first use. */
   public Value input(String name, TensorType type) {
-    return leaf("input:" + name, new Op.Input(name, type));
+    return input(name, type, SourceSpan.NONE);
+  }
+
+  /** The input named {@code name}, created on first use with {@code span} as where it is declared. */
+  public Value input(String name, TensorType type, SourceSpan span) {
+    return leaf(name, new Op.Input(name, type), span);
   }
 
   /** The parameter or state named {@code name}, created on first use. */
   public Value parameter(String name, TensorType type, boolean trainable) {
-    return leaf("param:" + name, new Op.Parameter(name, type, trainable));
+    return parameter(name, type, trainable, SourceSpan.NONE);
   }
 
-  private Value leaf(String key, Op op) {
-    Integer id = leaves.get(key);
+  /** The parameter or state named {@code name}, created on first use, declared at {@code span}. */
+  public Value parameter(String name, TensorType type, boolean trainable, SourceSpan span) {
+    return leaf(name, new Op.Parameter(name, type, trainable), span);
+  }
+
+  /** Inputs and parameters are fed from one map by name, so a name may denote only one leaf. */
+  private Value leaf(String name, Op op, SourceSpan span) {
+    Integer id = leaves.get(name);
     if (id != null) {
-      return new Value(id, nodes.get(id).type());
+      Node existing = nodes.get(id);
+      if (existing.op().getClass() != op.getClass()) {
+        throw new IllegalArgumentException("`" + name + "` names both an input and a parameter");
+      }
+      return new Value(id, existing.type());
     }
-    Value v = addChecked(op, SourceSpan.NONE);
-    leaves.put(key, v.id());
+    Value v = addChecked(op, span);
+    leaves.put(name, v.id());
     return v;
   }
 

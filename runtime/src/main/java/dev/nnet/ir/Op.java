@@ -58,15 +58,27 @@ public sealed interface Op {
     public TensorType infer(List<TensorType> in) { return type; }
   }
 
-  /** Uniform samples in [0, 1) from the executor's seeded stream (dropout masks, noise). */
+  /** Uniform f32 samples in [0, 1) from the executor's seeded stream (dropout masks, noise). */
   record RandomUniform(TensorType type) implements Op {
+    public RandomUniform {
+      if (type.dtype() != DType.F32) {
+        throw new IllegalArgumentException("random_uniform draws f32 values, not " + type.dtype());
+      }
+    }
+
     public int arity() { return 0; }
     public String text() { return "random_uniform"; }
     public TensorType infer(List<TensorType> in) { return type; }
   }
 
-  /** Standard normal samples from the executor's seeded stream. */
+  /** Standard normal f32 samples from the executor's seeded stream. */
   record RandomNormal(TensorType type) implements Op {
+    public RandomNormal {
+      if (type.dtype() != DType.F32) {
+        throw new IllegalArgumentException("random_normal draws f32 values, not " + type.dtype());
+      }
+    }
+
     public int arity() { return 0; }
     public String text() { return "random_normal"; }
     public TensorType infer(List<TensorType> in) { return type; }
@@ -95,6 +107,10 @@ public sealed interface Op {
       }
       if (fn.isLogical() && a.dtype() != DType.BOOL) {
         throw new ShapeError("`" + fn.text() + "` needs bool operands, got " + a.dtype());
+      }
+      if (a.dtype() == DType.BOOL && !fn.isLogical() && fn != BinaryFn.EQ && fn != BinaryFn.NE
+          && fn != BinaryFn.MAX && fn != BinaryFn.MIN) {
+        throw new ShapeError("`" + fn.text() + "` is not defined on bool values; use `and`/`or`, or cast to f32 first");
       }
       Shape s = broadcast(fn.text(), a.shape(), b.shape());
       return new TensorType(fn.isComparison() ? DType.BOOL : a.dtype(), s);
@@ -143,6 +159,9 @@ public sealed interface Op {
       TensorType x = in.get(0);
       requireDType("reduce_" + fn.text(), x, DType.F32);
       List<Dim> out = new ArrayList<>();
+      if (axes.stream().distinct().count() != axes.size()) {
+        throw new ShapeError("axes " + axes + " repeat an axis");
+      }
       for (int a : axes) {
         if (a < 0 || a >= x.rank()) {
           throw new ShapeError("axis " + a + " is out of range for a tensor of rank " + x.rank() + " " + x.shape());
@@ -165,6 +184,7 @@ public sealed interface Op {
     public String text() { return "argmax[" + axis + "]"; }
     public TensorType infer(List<TensorType> in) throws ShapeError {
       TensorType x = in.get(0);
+      requireDType("argmax", x, DType.F32);
       checkAxis(axis, x);
       List<Dim> out = new ArrayList<>(x.shape().dims());
       out.remove(axis);
@@ -174,7 +194,7 @@ public sealed interface Op {
 
   // ---- matrix product -------------------------------------------------------------------------
 
-  /** {@code [..., M, K] @ [..., K, P] -> [..., M, P]}, leading dims broadcast; rank-1 operands as in NumPy. */
+  /** {@code [..., M, K] @ [..., K, P] -> [..., M, P]}, leading dims broadcast; both operands have rank 2 or more. */
   record MatMul() implements Op {
     public int arity() { return 2; }
     public String text() { return "matmul"; }
