@@ -204,7 +204,11 @@ public final class Compiler {
         args.add(null, new Val.Tensor(g.input(p.name(), type), p.span()), p.span());
       }
     }
-    tracer.callLayer(inst, args, fwd.nameSpan());
+    Val out = tracer.callLayer(inst, args, fwd.nameSpan());
+    if (out instanceof Val.Tensor t) {
+      g.output("forward", t.value());
+      inst.setTraced(g.build());
+    }
     return inst;
   }
 

@@ -1,6 +1,7 @@
 package dev.nnet.check;
 
 import dev.nnet.front.ast.Decl;
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.ParamSpec;
@@ -26,6 +27,7 @@ public final class LayerInstance {
   private final Map<String, Object> hyperParams = new LinkedHashMap<>();
   private final Map<String, SourceSpan> argSpans = new LinkedHashMap<>();
   private final Map<String, SourceSpan> paramSpans = new LinkedHashMap<>();
+  private Graph traced;
 
   LayerInstance(Decl.Layer decl, String path, Scope scope, SourceSpan definedAt) {
     this.decl = decl;
@@ -91,6 +93,19 @@ public final class LayerInstance {
   /** Where each parameter is declared, by its short name. */
   public Map<String, SourceSpan> paramSpans() {
     return paramSpans;
+  }
+
+  /**
+   * For a model the checker traced on its own (every hyperparameter defaulted, typed forward inputs):
+   * the graph of its forward on symbolic inputs, one {@code input} per tensor parameter of forward,
+   * named after it, and the output {@code "forward"}. Null otherwise (sub-layers, tuple results).
+   */
+  public Graph traced() {
+    return traced;
+  }
+
+  void setTraced(Graph graph) {
+    this.traced = graph;
   }
 
   /** Number of scalar parameters here and below (for a concrete shape). */

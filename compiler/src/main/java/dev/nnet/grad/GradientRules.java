@@ -147,8 +147,12 @@ final class GradientRules {
         gc = op(new Op.Unary(UnaryFn.NEG), s, div(mul(g, y, s), c, s));
       }
       case POW -> {
-        // d/da a^c = c * a^(c-1); d/dc a^c = a^c * log(a) (only where a > 0, as in PyTorch's masked form)
-        ga = mul(g, mul(c, op(new Op.Binary(BinaryFn.POW), s, a, sub(c, scalar(1, s), s)), s), s);
+        // d/da a^c = c * a^(c-1), and 0 where c == 0 (as PyTorch: a^0 is constant, even at a = 0,
+        // where c * a^(c-1) would be 0 * inf = NaN); d/dc a^c = a^c * log(a) (only where a > 0, as in
+        // PyTorch's masked form)
+        Value zeroExponent = op(new Op.Binary(BinaryFn.EQ), s, c, scalar(0, s));
+        ga = op(new Op.Where(), s, zeroExponent, scalar(0, s),
+            mul(g, mul(c, op(new Op.Binary(BinaryFn.POW), s, a, sub(c, scalar(1, s), s)), s), s));
         Value positive = op(new Op.Binary(BinaryFn.GT), s, a, scalar(0, s));
         Value logA = op(new Op.Unary(UnaryFn.LOG), s, op(new Op.Where(), s, positive, a, scalar(1, s)));
         gc = mul(g, mul(y, logA, s), s);

@@ -50,7 +50,9 @@ public final class OptimizerLowering {
   public void lower(String kind, Map<String, Double> options, List<ParamSpec> params, List<Value> values,
       List<Value> grads, Value lr) {
     Value step = null;
-    if (kind.equals("adam") || kind.equals("adamw")) {
+    boolean sgdDampened = kind.equals("sgd") && options.getOrDefault("momentum", 0.0) != 0
+        && options.getOrDefault("dampening", 0.0) != 0;
+    if (kind.equals("adam") || kind.equals("adamw") || sgdDampened) {
       Value t = state("@step", Shape.scalar());
       step = add(t, scalar(1));
       updates.put("@step", step);
@@ -60,14 +62,15 @@ public final class OptimizerLowering {
       Value w = values.get(i);
       Value g = grads.get(i);
       switch (kind) {
-        case "sgd" -> sgd(p, w, g, lr, options);
+        case "sgd" -> sgd(p, w, g, lr, step, options);
         case "adam", "adamw" -> adam(p, w, g, lr, step, options, kind.equals("adamw"));
         default -> throw new IllegalArgumentException("unknown optimizer " + kind);
       }
     }
   }
 
-  private void sgd(ParamSpec p, Value w, Value g, Value lr, Map<String, Double> o) {
+  /** {@code step} is the 1-based step count, present only with momentum and dampening. */
+  private void sgd(ParamSpec p, Value w, Value g, Value lr, Value step, Map<String, Double> o) {
     double wd = o.getOrDefault("weight_decay", 0.0);
     double mu = o.getOrDefault("momentum", 0.0);
     double dampening = o.getOrDefault("dampening", 0.0);
@@ -77,9 +80,11 @@ public final class OptimizerLowering {
     }
     if (mu != 0) {
       // PyTorch starts the buffer at the first gradient (no dampening on step 1); a zero buffer with
-      // dampening 0 gives the same result, which is the default. With dampening we track "started".
+      // dampening 0 gives the same result, which is the default. With dampening, the step count
+      // tells the first step, where the gradient goes into the buffer undampened.
       Value v = state(p.name() + "@momentum", p.shape());
-      Value scaled = dampening == 0 ? g : mul(g, scalar(1 - dampening));
+      Value scaled = dampening == 0 ? g
+          : op(new Op.Where(), op(new Op.Binary(BinaryFn.EQ), step, scalar(1)), g, mul(g, scalar(1 - dampening)));
       Value vNew = add(mul(v, scalar(mu)), scaled);
       updates.put(p.name() + "@momentum", vNew);
       g = nesterov ? add(g, mul(vNew, scalar(mu))) : vNew;
