@@ -38,9 +38,8 @@ public final class Compiler {
   private Compiler() {}
 
   /**
-   * The outcome of checking one file: diagnostics; the models checked on their own, with their
-   * forward graphs by name (inputs named after forward's parameters, output {@code output}); and a
-   * plan for each {@code train} block.
+   * The outcome of checking one file: diagnostics; the models checked on their own (each with its
+   * traced forward graph, {@link LayerInstance#traced()}); and a plan for each {@code train} block.
    */
   public record Result(
       SourceFile file,
@@ -48,7 +47,6 @@ public final class Compiler {
       List<Diagnostic> diagnostics,
       List<LayerInstance> models,
       List<TrainingPlan> plans,
-      Map<String, dev.nnet.ir.Graph> forwards,
       Map<String, SourceFile> sources) {
 
     public boolean hasErrors() {
@@ -90,17 +88,10 @@ public final class Compiler {
     defineDecls(program, globals, scratch, diags);
 
     List<LayerInstance> models = new ArrayList<>();
-    Map<String, dev.nnet.ir.Graph> forwards = new LinkedHashMap<>();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
         try {
-          GraphBuilder g = new GraphBuilder();
-          LayerInstance inst = traceAlone(layer, globals, sources, g);
-          models.add(inst);
-          if (inst.firstOutput() != null) {
-            g.output("output", inst.firstOutput());
-            forwards.put(layer.name(), g.build());
-          }
+          models.add(traceAlone(layer, globals, sources, new GraphBuilder()));
         } catch (CheckError e) {
           addReported(diags, e);
         }
@@ -119,7 +110,7 @@ public final class Compiler {
         }
       }
     }
-    return new Result(file, program, List.copyOf(diags), models, plans, forwards, sources);
+    return new Result(file, program, List.copyOf(diags), models, plans, sources);
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
@@ -201,7 +192,7 @@ public final class Compiler {
     for (Member.FnDecl.Param p : fwd.params()) {
       if (p.type() instanceof TypeRef.Tensor t) {
         TensorType type = symbolicType(t, inst.scope(), tracer, fwd, p);
-        args.add(null, new Val.Tensor(g.input(p.name(), type), p.span()), p.span());
+        args.add(null, new Val.Tensor(g.input(p.name(), type, p.span()), p.span()), p.span());
       }
     }
     Val out = tracer.callLayer(inst, args, fwd.nameSpan());

@@ -387,7 +387,7 @@ final class Tracer {
       }
     }
     String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
-    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable());
+    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
     scope.define(p.name(), new Val.Tensor(node, p.span()));

@@ -100,7 +100,7 @@ final class TrainingLowering {
       dims.add(Dim.symbol("N"));
       dims.addAll(f.getValue().shape().dims());
       TensorType type = new TensorType(f.getValue().dtype(), new Shape(dims));
-      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type), train.dataSpan()));
+      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), train.dataSpan()));
     }
     Val.Tensor loss = null;
     Map<String, Val.Tensor> metrics = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ final class ExampleFiles {
   static Tensor forward(Compiler.Result r, String model, Tensor x, Map<String, Tensor> params) {
     java.util.Map<String, Tensor> feeds = new java.util.LinkedHashMap<>(params);
     feeds.put("x", x);
-    return new Executor(r.forwards().get(model)).run(feeds, new SplittableRandom(0)).get("output");
+    var graph = r.models().stream().filter(m -> m.decl().name().equals(model)).findFirst().orElseThrow().traced();
+    return new Executor(graph).run(feeds, new SplittableRandom(0)).get("forward");
   }
 }
