@@ -121,14 +121,16 @@ class ElementwiseKernelsTest {
   }
 
   @Test
-  void logicalOpsAndBoolArithmetic() throws Exception {
+  void logicalOpsOnBoolAndNoArithmetic() throws Exception {
     Tensor p = Tensor.ofBool(new float[] {1, 1, 0, 0}, 4);
     Tensor q = Tensor.ofBool(new float[] {1, 0, 1, 0}, 4);
     assertFloats(run(new Op.Binary(BinaryFn.AND), p, q), shape(4), 1, 0, 0, 0);
     assertFloats(run(new Op.Binary(BinaryFn.OR), p, q), shape(4), 1, 1, 1, 0);
-    Tensor sum = run(new Op.Binary(BinaryFn.ADD), p, q);
-    assertEquals(DType.BOOL, sum.dtype());
-    assertFloats(sum, shape(4), 1, 1, 1, 0); // true + true stays 1
+    assertFloats(run(new Op.Binary(BinaryFn.MAX), p, q), shape(4), 1, 1, 1, 0);
+    // Arithmetic on bool is rejected by the op's rule (as PyTorch rejects bool subtraction).
+    dev.nnet.ir.ShapeError e = org.junit.jupiter.api.Assertions.assertThrows(dev.nnet.ir.ShapeError.class,
+        () -> run(new Op.Binary(BinaryFn.ADD), p, q));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not defined on bool"), e.getMessage());
   }
 
   @Test
