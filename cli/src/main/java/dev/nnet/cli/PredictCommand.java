@@ -1,57 +1,39 @@
 package dev.nnet.cli;
 
-import dev.nnet.check.TrainingPlan;
 import dev.nnet.ir.DType;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.exec.Executor;
-import dev.nnet.runtime.train.Trainer;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Run a trained model (evaluation mode) on rows of a split and print its outputs; for a "
         + "classifier, the predicted class and the label.")
 final class PredictCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "the .nnet file the model was trained from")
-  Path file;
-
-  @Option(names = "--checkpoint", description = "checkpoint file (default: the run directory's)")
-  Path checkpoint;
-
-  @Option(names = "--split", defaultValue = "test", description = "which split (default: ${DEFAULT-VALUE})")
-  String split;
+  @Mixin
+  TrainedModel model;
 
   @Option(names = "--limit", defaultValue = "10", description = "how many rows (default: ${DEFAULT-VALUE})")
   int limit;
 
   @Override
   public Integer call() {
-    TrainingPlan plan = Plans.load(file);
-    if (plan == null) {
-      return 1;
+    int[] code = {0};
+    TrainedModel.Loaded m = model.load(code);
+    if (m == null) {
+      return code[0];
     }
-    Path ckpt = checkpoint != null ? checkpoint : plan.savePath() != null ? Trainer.checkpointFile(Path.of(plan.savePath())) : null;
-    if (ckpt == null) {
-      System.err.println("nnet: no checkpoint: pass --checkpoint FILE or set `save` in the train block");
-      return 1;
-    }
-    Dataset data = plan.splits().get(split);
-    if (data == null) {
-      System.err.println("nnet: no split `" + split + "`; the data has " + plan.splits().keySet());
-      return 2;
-    }
+    Dataset data = m.data();
     Dataset rows = data.slice(0, Math.min(Math.max(0, limit), data.size()));
-    Map<String, Tensor> feeds = new LinkedHashMap<>(Checkpoint.load(ckpt).tensors());
+    Map<String, Tensor> feeds = new LinkedHashMap<>(m.weights());
     feeds.putAll(rows.columns());
-    Tensor out = new Executor(plan.predict()).run(feeds, new SplittableRandom(0)).get("output");
+    Tensor out = new Executor(m.plan().predict()).run(feeds, new SplittableRandom(0)).get("output");
     Tensor labels = rows.names().contains("label") ? rows.column("label") : null;
     int n = rows.size();
     int width = out.size() / Math.max(1, n);
