@@ -459,6 +459,13 @@ final class Builtins {
       if (!(opts.get("lr") > 0)) {
         throw Tracer.error(ErrorCode.INVALID_VALUE, span, "the learning rate must be positive, got " + opts.get("lr"));
       }
+      double lr = opts.get("lr");
+      if (lr > 1.0 || lr < 1e-6) {
+        t.warn(dev.nnet.diag.Diagnostic.warning(ErrorCode.LEARNING_RATE_RANGE, span,
+            "a learning rate of " + lr + " is outside the usual range 1e-6 to 1")
+            .withHelp(lr > 1.0 ? "training will likely diverge; try 0.1 for SGD or 1e-3 for Adam"
+                : "training will barely move; try 0.01 for SGD or 1e-3 for Adam"));
+      }
       if (opts.getOrDefault("nesterov", 0.0) != 0 && opts.getOrDefault("momentum", 0.0) <= 0) {
         throw Tracer.error(ErrorCode.INVALID_VALUE, span, "Nesterov momentum needs `momentum > 0`");
       }

@@ -64,6 +64,18 @@ public final class Compiler {
    * read), which is what an editor wants on every keystroke.
    */
   public static Result check(SourceFile file, boolean lowerTraining) {
+    try {
+      return checkUnguarded(file, lowerTraining);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug in the compiler must still give the user a located message, never a stack trace.
+      Diagnostic d = Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
+          "internal compiler error: " + e).withHelp("please report this with the file that caused it");
+      return new Result(file, new Program(file.path(), List.of(), List.of()), List.of(d), List.of(), List.of(),
+          Map.of(file.path(), file));
+    }
+  }
+
+  private static Result checkUnguarded(SourceFile file, boolean lowerTraining) {
     List<Diagnostic> diags = new ArrayList<>();
     Map<String, SourceFile> sources = new LinkedHashMap<>();
     sources.put(file.path(), file);
@@ -84,14 +96,15 @@ public final class Compiler {
     for (Import im : program.imports()) {
       checkImport(im, std, diags);
     }
-    Tracer scratch = new Tracer(new GraphBuilder(), false, sources);
+    Lints lints = new Lints();
+    Tracer scratch = new Tracer(new GraphBuilder(), false, sources, lints);
     defineDecls(program, globals, scratch, diags);
 
     List<LayerInstance> models = new ArrayList<>();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
         try {
-          models.add(traceAlone(layer, globals, sources, new GraphBuilder()));
+          models.add(traceAlone(layer, globals, sources, new GraphBuilder(), lints));
         } catch (CheckError e) {
           addReported(diags, e);
         }
@@ -103,18 +116,19 @@ public final class Compiler {
       for (Decl d : program.decls()) {
         if (d instanceof Decl.Train train) {
           try {
-            plans.add(lowerTrain(train, program, globals, sources, baseDir));
+            plans.add(lowerTrain(train, program, globals, sources, baseDir, lints));
           } catch (CheckError e) {
             addReported(diags, e);
           }
         }
       }
     }
+    diags.addAll(lints.all());
     return new Result(file, program, List.copyOf(diags), models, plans, sources);
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
-      Map<String, SourceFile> sources, Path baseDir) throws CheckError {
+      Map<String, SourceFile> sources, Path baseDir, Lints lints) throws CheckError {
     Decl.Data data = program.decls().stream().filter(d -> d instanceof Decl.Data && d.name().equals(train.data()))
         .map(d -> (Decl.Data) d).findFirst().orElse(null);
     if (data == null) {
@@ -122,7 +136,7 @@ public final class Compiler {
           "no data set named `" + train.data() + "`").withHelp("declare it with `data " + train.data() + " = csv(\"...\") { ... }`"));
     }
     DataLowering.Loaded loaded = DataLowering.load(data, globals, new Tracer(new GraphBuilder(), false, sources), baseDir);
-    return TrainingLowering.lower(train, globals, loaded, sources);
+    return TrainingLowering.lower(train, globals, loaded, sources, lints);
   }
 
   private static void addReported(List<Diagnostic> diags, CheckError e) {
@@ -183,8 +197,8 @@ public final class Compiler {
 
   /** Instantiates a layer with its defaults and traces its forward on symbolic inputs. */
   private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources,
-      GraphBuilder g) throws CheckError {
-    Tracer tracer = new Tracer(g, false, sources);
+      GraphBuilder g, Lints lints) throws CheckError {
+    Tracer tracer = new Tracer(g, false, sources, lints);
     LayerInstance inst = tracer.instantiate(new Val.LayerDef(layer, globals), new Args(layer.name(), layer.nameSpan()),
         layer.nameSpan());
     Member.FnDecl fwd = layer.forward().fn();

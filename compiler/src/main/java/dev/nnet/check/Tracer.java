@@ -38,14 +38,26 @@ final class Tracer {
   private final boolean training;
   private final Map<String, SourceFile> sources;
   private final Map<String, String> symbolOrigins = new LinkedHashMap<>();
+  /** Which function produced each traced value, for lints such as softmax before cross_entropy. */
+  private final Map<Integer, String> producers = new java.util.HashMap<>();
+  private final Lints lints;
   private int depth;
   private String pendingPath;
   private boolean mayInstantiate = true;
 
   Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources) {
+    this(graph, training, sources, new Lints());
+  }
+
+  Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources, Lints lints) {
     this.graph = graph;
     this.training = training;
     this.sources = sources;
+    this.lints = lints;
+  }
+
+  Lints lints() {
+    return lints;
   }
 
   GraphBuilder graph() {
@@ -238,7 +250,11 @@ final class Tracer {
       }
       scope.define(p.name(), v);
     }
+    lintCall(fn.name(), args);
     Val result = eval(fn.body(), scope);
+    if (result instanceof Val.Tensor produced && layer == null) {
+      producers.put(produced.value().id(), fn.name());
+    }
     if (fn.result() instanceof TypeRef.Tensor t) {
       matcher.checkResult(t, result, fn.body().span(), scope);
     }
@@ -251,6 +267,31 @@ final class Tracer {
       return new Val.Tensor(r.value(), origin);
     }
     return result;
+  }
+
+  /** Warnings about how a library function is called (NNET1001, NNET1002). */
+  private void lintCall(String name, Args args) {
+    if (args.positional().isEmpty() || !(args.positional().get(0).value() instanceof Val.Tensor first)) {
+      return;
+    }
+    String producer = producers.get(first.value().id());
+    SourceSpan at = args.positional().get(0).span();
+    if ((name.equals("cross_entropy")) && "softmax".equals(producer)) {
+      lints.warn(Diagnostic.warning(ErrorCode.SOFTMAX_BEFORE_CROSS_ENTROPY, at,
+          "`cross_entropy` takes logits, but this value has been through `softmax`")
+          .withLabel("already softmax-ed").withHelp("pass the logits (remove the `softmax`); cross_entropy applies "
+              + "log_softmax itself"));
+    }
+    if (name.equals("mse") && "sigmoid".equals(producer)) {
+      lints.warn(Diagnostic.warning(ErrorCode.SIGMOID_WITH_MSE, at,
+          "a sigmoid output trained with `mse` learns slowly when it saturates")
+          .withLabel("sigmoid output").withHelp("for a binary target, use `binary_cross_entropy` (or "
+              + "`binary_cross_entropy_with_logits` on the logits)"));
+    }
+  }
+
+  void warn(Diagnostic d) {
+    lints.warn(d);
   }
 
   Val callLayer(LayerInstance inst, Args args, SourceSpan span) throws CheckError {
@@ -385,6 +426,13 @@ final class Tracer {
         throw error(ErrorCode.ARGUMENT_TYPE, p.init().span(), "`" + p.name() + "` needs an initializer such as "
             + "`xavier_uniform` or `zeros`, got " + v.describe());
       }
+    }
+    boolean constant = init instanceof Initializer.Zeros || init instanceof Initializer.Ones
+        || init instanceof Initializer.Constant;
+    if (constant && p.trainable() && shape.rank() >= 2) {
+      lints.warn(Diagnostic.warning(ErrorCode.CONSTANT_WEIGHT_INIT, p.init() != null ? p.init().span() : p.nameSpan(),
+          "weights `" + p.name() + "` start as a constant: every unit gets the same gradient and they never differ")
+          .withLabel("constant initializer").withHelp("use a random initializer such as `xavier_uniform` or `he_normal`"));
     }
     String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
     GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());

@@ -29,10 +29,10 @@ final class TrainingLowering {
   /** What one trace of the settings produced. */
   private record Traced(LayerInstance model, Val.Tensor loss, Map<String, Val.Tensor> metrics, Scope scope) {}
 
-  static TrainingPlan lower(Decl.Train train, Scope globals, DataLowering.Loaded data, Map<String, dev.nnet.diag.SourceFile> sources)
-      throws CheckError {
+  static TrainingPlan lower(Decl.Train train, Scope globals, DataLowering.Loaded data,
+      Map<String, dev.nnet.diag.SourceFile> sources, Lints lints) throws CheckError {
     GraphBuilder step = new GraphBuilder();
-    Tracer tracer = new Tracer(step, true, sources);
+    Tracer tracer = new Tracer(step, true, sources, lints);
     Traced t = trace(train, globals, data, tracer);
 
     Decl.Setting opt = train.setting("optimizer");
@@ -65,7 +65,7 @@ final class TrainingLowering {
     lowering.updates().forEach((name, v) -> step.output("new:" + name, v));
 
     GraphBuilder eval = new GraphBuilder();
-    Traced e = trace(train, globals, data, new Tracer(eval, false, sources));
+    Traced e = trace(train, globals, data, new Tracer(eval, false, sources, lints));
     eval.output("loss", e.loss().value());
     e.metrics().forEach((name, v) -> eval.output("metric:" + name, v.value()));
     if (e.model().firstOutput() == null) {

@@ -257,8 +257,9 @@ final class AstBuilder {
         if (it instanceof RangeIndexContext r) {
           Expr from = null;
           Expr to = null;
+          int rangeAt = r.RANGE() == null ? Integer.MAX_VALUE : r.RANGE().getSymbol().getTokenIndex();
           for (ExprContext e : r.expr()) {
-            if (e.getStart().getTokenIndex() < r.RANGE().getSymbol().getTokenIndex()) {
+            if (e.getStart().getTokenIndex() < rangeAt) {
               from = expr(e);
             } else {
               to = expr(e);

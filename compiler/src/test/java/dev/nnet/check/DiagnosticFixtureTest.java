@@ -29,7 +29,7 @@ class DiagnosticFixtureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch", "matmul_shapes",
-      "missing_argument", "wrong_result", "duplicate"})
+      "missing_argument", "wrong_result", "duplicate", "lints"})
   void reportsExactlyTheExpectedDiagnostics(String name) throws IOException {
     SourceFile file = fixture(name);
     List<Expected> expected = new ArrayList<>();
