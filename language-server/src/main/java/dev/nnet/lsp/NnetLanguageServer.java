@@ -68,7 +68,7 @@ public final class NnetLanguageServer implements LanguageServer, LanguageClientA
     caps.setDefinitionProvider(true);
     caps.setDocumentSymbolProvider(true);
     caps.setInlayHintProvider(true);
-    caps.setCompletionProvider(new CompletionOptions(false, List.of("(", ",", " ")));
+    caps.setCompletionProvider(new CompletionOptions(false, List.of("(", ",")));
     caps.setSignatureHelpProvider(new SignatureHelpOptions(List.of("(", ","), List.of(" ")));
     return CompletableFuture.completedFuture(new InitializeResult(caps, new ServerInfo("nnet", "0.1.0")));
   }
