@@ -49,7 +49,12 @@ public final class NnetLanguageServer implements LanguageServer, LanguageClientA
     DiagnosticTranslator translator = new DiagnosticTranslator(uris);
     this.checks = new CheckScheduler(debounceMillis, uris, a -> publish(a, translator));
     NameScopes scopes = new NameScopes(Parser.parse(stdlib()).program());
-    this.documents = new NnetTextDocumentService(checks, uris, scopes);
+    this.documents = new NnetTextDocumentService(checks, uris, scopes, uri -> {
+      LanguageClient c = client;
+      if (c != null) {
+        c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
+      }
+    });
   }
 
   @Override

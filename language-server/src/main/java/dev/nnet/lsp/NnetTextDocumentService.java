@@ -43,9 +43,12 @@ final class NnetTextDocumentService implements TextDocumentService {
   private final Hovers hovers;
   private final Completions completions;
   private final SignatureHelps signatures;
+  private final java.util.function.Consumer<String> clearDiagnostics;
 
-  NnetTextDocumentService(CheckScheduler checks, DocumentUris uris, NameScopes scopes) {
+  NnetTextDocumentService(CheckScheduler checks, DocumentUris uris, NameScopes scopes,
+      java.util.function.Consumer<String> clearDiagnostics) {
     this.checks = checks;
+    this.clearDiagnostics = clearDiagnostics;
     this.uris = uris;
     this.scopes = scopes;
     this.hovers = new Hovers(scopes);
@@ -73,6 +76,8 @@ final class NnetTextDocumentService implements TextDocumentService {
   @Override
   public void didClose(DidCloseTextDocumentParams params) {
     checks.close(params.getTextDocument().getUri());
+    // A closed file's problems would otherwise stay in the client's problem list.
+    clearDiagnostics.accept(params.getTextDocument().getUri());
   }
 
   @Override

@@ -74,6 +74,12 @@ class DiagnosticsTest {
       PublishDiagnosticsParams fixed = s.nextDiagnostics(uri);
       assertEquals(2, fixed.getVersion());
       assertEquals(List.of(), fixed.getDiagnostics());
+
+      s.change(uri, 3, SHAPE_ERROR);
+      assertEquals(1, s.nextDiagnostics(uri).getDiagnostics().size());
+      s.remote.getTextDocumentService().didClose(
+          new org.eclipse.lsp4j.DidCloseTextDocumentParams(LspSession.doc(uri)));
+      assertEquals(List.of(), s.nextDiagnostics(uri).getDiagnostics(), "closing clears the file's problems");
     }
   }
 

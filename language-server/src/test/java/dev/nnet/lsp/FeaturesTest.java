@@ -208,4 +208,21 @@ class FeaturesTest {
     assertTrue(text.contains("output `f32[N, 64]`"), text);
     assertFalse(text.contains("256]"), text);
   }
+
+  @Test
+  void aCancelledRequestLeavesTheServerServing() throws Exception {
+    String u = cache.resolve("cancelled.nnet").toUri().toString();
+    session.open(u, MLP);
+    session.nextDiagnostics(u);
+    session.change(u, 2, MLP.replace("hidden: int = 256", "hidden: int = 32"));
+    // Sent while the check is still pending, then cancelled ($/cancelRequest) by the client.
+    java.util.concurrent.CompletableFuture<Hover> pending =
+        session.remote.getTextDocumentService().hover(new HoverParams(doc(u), at(1, 3)));
+    pending.cancel(true);
+    assertTrue(pending.isCancelled());
+    assertEquals(2, session.nextDiagnostics(u).getVersion());
+    String text = session.remote.getTextDocumentService().hover(new HoverParams(doc(u), at(1, 3)))
+        .get(10, TimeUnit.SECONDS).getContents().getRight().getValue();
+    assertTrue(text.contains("output `f32[N, 32]`"), text);
+  }
 }
