@@ -39,7 +39,8 @@ public final class Compiler {
 
   /**
    * The outcome of checking one file: diagnostics; the models checked on their own (each with its
-   * traced forward graph, {@link LayerInstance#traced()}); and a plan for each {@code train} block.
+   * traced forward graph, {@link LayerInstance#traced()}); a plan for each {@code train} block; and,
+   * when asked for, what each span of the file evaluated to ({@link TypeIndex#EMPTY} otherwise).
    */
   public record Result(
       SourceFile file,
@@ -47,11 +48,23 @@ public final class Compiler {
       List<Diagnostic> diagnostics,
       List<LayerInstance> models,
       List<TrainingPlan> plans,
-      Map<String, SourceFile> sources) {
+      Map<String, SourceFile> sources,
+      TypeIndex types) {
 
     public boolean hasErrors() {
       return diagnostics.stream().anyMatch(Diagnostic::isError);
     }
+  }
+
+  /**
+   * How much a check does.
+   *
+   * @param lowerTraining lower {@code train} blocks (reads their data); off for editors
+   * @param recordTypes keep what each span evaluated to in {@link Result#types()}; for editors
+   */
+  public record Options(boolean lowerTraining, boolean recordTypes) {
+    /** What an editor wants on every keystroke: no data loading, types for hover and hints. */
+    public static final Options EDITOR = new Options(false, true);
   }
 
   /** Checks {@code file}; data files named by relative paths are found next to it. */
@@ -64,18 +77,25 @@ public final class Compiler {
    * read), which is what an editor wants on every keystroke.
    */
   public static Result check(SourceFile file, boolean lowerTraining) {
+    return check(file, new Options(lowerTraining, false));
+  }
+
+  /** Checks {@code file} as {@code options} say; a compiler bug becomes an NNET0901 diagnostic. */
+  public static Result check(SourceFile file, Options options) {
     try {
-      return checkUnguarded(file, lowerTraining);
+      return checkUnguarded(file, options);
     } catch (RuntimeException | StackOverflowError e) {
       // A bug in the compiler must still give the user a located message, never a stack trace.
       Diagnostic d = Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
           "internal compiler error: " + e).withHelp("please report this with the file that caused it");
       return new Result(file, new Program(file.path(), List.of(), List.of()), List.of(d), List.of(), List.of(),
-          Map.of(file.path(), file));
+          Map.of(file.path(), file), TypeIndex.EMPTY);
     }
   }
 
-  private static Result checkUnguarded(SourceFile file, boolean lowerTraining) {
+  private static Result checkUnguarded(SourceFile file, Options options) {
+    boolean lowerTraining = options.lowerTraining();
+    TypeIndex types = options.recordTypes() ? TypeIndex.recording(file.path()) : TypeIndex.EMPTY;
     List<Diagnostic> diags = new ArrayList<>();
     Map<String, SourceFile> sources = new LinkedHashMap<>();
     sources.put(file.path(), file);
@@ -97,14 +117,14 @@ public final class Compiler {
       checkImport(im, std, diags);
     }
     Lints lints = new Lints();
-    Tracer scratch = new Tracer(new GraphBuilder(), false, sources, lints);
+    Tracer scratch = new Tracer(new GraphBuilder(), false, sources, lints, types);
     defineDecls(program, globals, scratch, diags);
 
     List<LayerInstance> models = new ArrayList<>();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
         try {
-          models.add(traceAlone(layer, globals, sources, new GraphBuilder(), lints));
+          models.add(traceAlone(layer, globals, sources, new GraphBuilder(), lints, types));
         } catch (CheckError e) {
           addReported(diags, e);
         }
@@ -124,7 +144,7 @@ public final class Compiler {
       }
     }
     diags.addAll(lints.all());
-    return new Result(file, program, List.copyOf(diags), models, plans, sources);
+    return new Result(file, program, List.copyOf(diags), models, plans, sources, types);
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
@@ -197,8 +217,8 @@ public final class Compiler {
 
   /** Instantiates a layer with its defaults and traces its forward on symbolic inputs. */
   private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources,
-      GraphBuilder g, Lints lints) throws CheckError {
-    Tracer tracer = new Tracer(g, false, sources, lints);
+      GraphBuilder g, Lints lints, TypeIndex types) throws CheckError {
+    Tracer tracer = new Tracer(g, false, sources, lints, types);
     LayerInstance inst = tracer.instantiate(new Val.LayerDef(layer, globals), new Args(layer.name(), layer.nameSpan()),
         layer.nameSpan());
     Member.FnDecl fwd = layer.forward().fn();

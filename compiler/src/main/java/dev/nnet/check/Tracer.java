@@ -44,16 +44,23 @@ final class Tracer {
   private int depth;
   private String pendingPath;
   private boolean mayInstantiate = true;
+  private final TypeIndex types;
 
   Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources) {
-    this(graph, training, sources, new Lints());
+    this(graph, training, sources, new Lints(), TypeIndex.EMPTY);
   }
 
   Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources, Lints lints) {
+    this(graph, training, sources, lints, TypeIndex.EMPTY);
+  }
+
+  /** A tracer that reports lints into {@code lints} and records what each span of the checked file evaluates to into {@code types}. */
+  Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources, Lints lints, TypeIndex types) {
     this.graph = graph;
     this.training = training;
     this.sources = sources;
     this.lints = lints;
+    this.types = types;
   }
 
   Lints lints() {
@@ -82,7 +89,9 @@ final class Tracer {
           "evaluation nests deeper than " + MAX_DEPTH + " calls").withHelp("check for a function or layer that calls itself"));
     }
     try {
-      return evalInner(e, scope);
+      Val v = evalInner(e, scope);
+      types.record(e.span(), v);
+      return v;
     } finally {
       depth--;
     }
@@ -156,6 +165,7 @@ final class Tracer {
             }
           } else {
             scope.define(l.names().get(0), v);
+            types.record(l.span(), v);
           }
           last = new Val.None();
       } else if (s instanceof Stmt.Return r) {
@@ -249,6 +259,7 @@ final class Tracer {
         matcher.checkArgument(p, v, at, scope);
       }
       scope.define(p.name(), v);
+      types.record(p.span(), v);
     }
     lintCall(fn.name(), args);
     Val result = eval(fn.body(), scope);
@@ -344,6 +355,7 @@ final class Tracer {
             v = new Val.Layer(l.instance());
           }
           scope.define(f.name(), v);
+          types.record(f.nameSpan(), v);
       } else if (m instanceof Member.Forward fw) {
         scope.define("forward", new Val.Fn(fw.fn(), scope));
       } else if (m instanceof Member.Method mm) {
@@ -385,6 +397,7 @@ final class Tracer {
       }
       v = SignatureMatcher.checkKind(p.type(), v, a != null ? a.span() : p.span(), decl.name(), p.name());
       scope.define(p.name(), v);
+      types.record(p.span(), v);
       inst.hyperParams().put(p.name(), display(v));
     }
   }
@@ -438,7 +451,9 @@ final class Tracer {
     GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
-    scope.define(p.name(), new Val.Tensor(node, p.span()));
+    Val.Tensor value = new Val.Tensor(node, p.span());
+    scope.define(p.name(), value);
+    types.record(p.nameSpan(), value);
   }
 
   /** The shape a tensor type denotes in {@code scope}; every dim must be known (no new symbols). */

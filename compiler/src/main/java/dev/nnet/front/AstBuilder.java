@@ -254,7 +254,9 @@ final class AstBuilder {
     if (ctx instanceof IndexExprContext ix) {
       List<Expr.IndexItem> items = new ArrayList<>();
       for (IndexItemContext it : ix.indexItem()) {
-        if (it instanceof RangeIndexContext r) {
+        if (it instanceof RangeIndexContext r && r.RANGE() == null) {
+          continue; // error recovery lost the `..`; the parser has reported it
+        } else if (it instanceof RangeIndexContext r) {
           Expr from = null;
           Expr to = null;
           int rangeAt = r.RANGE() == null ? Integer.MAX_VALUE : r.RANGE().getSymbol().getTokenIndex();
