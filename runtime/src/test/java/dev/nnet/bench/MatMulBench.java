@@ -26,7 +26,7 @@ public final class MatMulBench {
         new Case("square 512", false, false, 512, 512, 512),
         new Case("square 1024", false, false, 1024, 1024, 1024),
     };
-    System.out.printf("threads: %d%n", Runtime.getRuntime().availableProcessors());
+    System.out.printf("threads: %d, kernel: %s%n", Runtime.getRuntime().availableProcessors(), MatMulKernel.kernelName());
     for (Case c : cases) {
       if (args.length > 0 && !c.name().contains(args[0])) {
         continue; // an argument picks the cases whose name contains it

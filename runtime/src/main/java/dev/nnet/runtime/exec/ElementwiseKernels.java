@@ -119,6 +119,9 @@ public final class ElementwiseKernels {
   }
 
   private static void floatRow(BinaryFn fn, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] y, int o, int n) {
+    if (sa == 1 && (sb == 1 || sb == 0) && unitStrideRow(fn, a, ia, b, ib, sb, y, o, n)) {
+      return;
+    }
     switch (fn) {
       case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
       case SUB -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] - b[ib + i * sb]; }
@@ -136,6 +139,59 @@ public final class ElementwiseKernels {
       case AND -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f && b[ib + i * sb] != 0f ? 1f : 0f; }
       case OR -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f || b[ib + i * sb] != 0f ? 1f : 0f; }
     }
+  }
+
+  /**
+   * The common rows, unit stride on the left and unit stride or a scalar on the right, in loops
+   * C2 vectorizes: with no offsets when the row starts every array (a whole same-shape or
+   * tensor-scalar op), since C2 does not vectorize a store and a load of possibly the same array at
+   * different offsets. Returns false for functions it does not cover.
+   */
+  private static boolean unitStrideRow(BinaryFn fn, float[] a, int ia, float[] b, int ib, int sb, float[] y, int o,
+      int n) {
+    boolean zero = ia == 0 && o == 0 && (sb == 0 || ib == 0);
+    if (sb == 0) {
+      float s = b[ib];
+      switch (fn) {
+        case ADD -> {
+          if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] + s; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] + s; }
+        }
+        case SUB -> {
+          if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] - s; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] - s; }
+        }
+        case MUL -> {
+          if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] * s; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] * s; }
+        }
+        case DIV -> {
+          if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] / s; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] / s; }
+        }
+        case GT -> {
+          if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] > s ? 1f : 0f; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] > s ? 1f : 0f; }
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    switch (fn) {
+      case ADD -> {
+        if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i]; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] + b[ib + i]; }
+      }
+      case SUB -> {
+        if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] - b[i]; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] - b[ib + i]; }
+      }
+      case MUL -> {
+        if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] * b[i]; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] * b[ib + i]; }
+      }
+      case DIV -> {
+        if (zero) { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; } else { for (int i = 0; i < n; i++) y[o + i] = a[ia + i] / b[ib + i]; }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void longRow(BinaryFn fn, long[] a, int ia, int sa, long[] b, int ib, int sb, long[] y, int o, int n) {
@@ -222,8 +278,26 @@ public final class ElementwiseKernels {
         } else {
           float[] x = a.floats();
           float[] y = b.floats();
-          for (int i = 0; i < len; i++) {
-            outF[off[0] + i] = c[off[1] + i * sc] != 0f ? x[off[2] + i * sa] : y[off[3] + i * sb];
+          if (sc == 1 && sa == 1 && sb == 0) { // relu: where(x > 0, x, 0)
+            int o = off[0];
+            int ic = off[1];
+            int ia = off[2];
+            float z = y[off[3]];
+            for (int i = 0; i < len; i++) {
+              outF[o + i] = c[ic + i] != 0f ? x[ia + i] : z;
+            }
+          } else if (sc == 1 && sa == 1 && sb == 1) { // its gradient: where(x > 0, dy, 0)
+            int o = off[0];
+            int ic = off[1];
+            int ia = off[2];
+            int ib = off[3];
+            for (int i = 0; i < len; i++) {
+              outF[o + i] = c[ic + i] != 0f ? x[ia + i] : y[ib + i];
+            }
+          } else {
+            for (int i = 0; i < len; i++) {
+              outF[off[0] + i] = c[off[1] + i * sc] != 0f ? x[off[2] + i * sa] : y[off[3] + i * sb];
+            }
           }
         }
       }

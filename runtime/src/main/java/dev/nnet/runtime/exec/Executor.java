@@ -37,27 +37,67 @@ public final class Executor {
    * the matmul reads their operand as transposed instead (the {@code x @ w^T} of every Linear layer).
    */
   private final boolean[] transposedView;
+  /**
+   * Matmuls whose only reader transposes their result (the {@code (x^T dy)^T} of a weight
+   * gradient): they compute {@code op(b)^T op(a)^T} directly, and the transpose passes it on.
+   */
+  private final boolean[] transposedResult;
+  /**
+   * Nodes that contribute to an output (or draw random numbers, so that the stream every other
+   * random op sees does not depend on what is read). The others, such as the gradient of the
+   * input batch that a training step never uses, are not run.
+   */
+  private final boolean[] live;
 
-  /** Prepares to run {@code graph}: works out when each value dies and which transposes to skip. */
+  /** Prepares to run {@code graph}: works out which nodes matter, when each value dies and which transposes to skip. */
   public Executor(Graph graph) {
     this.graph = graph;
     int n = graph.nodes().size();
+    this.live = new boolean[n];
+    for (int id : graph.outputs().values()) {
+      live[id] = true;
+    }
+    for (Node node : graph.nodes()) {
+      live[node.id()] |= node.op() instanceof Op.RandomUniform || node.op() instanceof Op.RandomNormal;
+    }
+    for (int id = n - 1; id >= 0; id--) {
+      if (live[id]) {
+        for (int in : graph.node(id).inputs()) {
+          live[in] = true;
+        }
+      }
+    }
     this.lastUse = new int[n];
     java.util.Arrays.fill(lastUse, -1);
+    List<List<Integer>> users = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      users.add(new ArrayList<>());
+    }
     for (Node node : graph.nodes()) {
+      if (!live[node.id()]) {
+        continue;
+      }
       for (int in : node.inputs()) {
         lastUse[in] = Math.max(lastUse[in], node.id());
+        users.get(in).add(node.id());
       }
     }
     for (int id : graph.outputs().values()) {
       lastUse[id] = KEEP;
     }
     this.transposedView = new boolean[n];
-    List<List<Integer>> users = graph.users();
     for (Node node : graph.nodes()) {
       transposedView[node.id()] = lastUse[node.id()] != KEEP && swapsLastTwoAxes(node)
           && !users.get(node.id()).isEmpty()
           && users.get(node.id()).stream().allMatch(u -> graph.node(u).op() instanceof Op.MatMul);
+    }
+    this.transposedResult = new boolean[n];
+    for (Node node : graph.nodes()) {
+      if (live[node.id()] && swapsLastTwoAxes(node) && !transposedView[node.id()]) {
+        int m = node.input(0);
+        transposedResult[m] = graph.node(m).op() instanceof Op.MatMul && lastUse[m] != KEEP
+            && users.get(m).size() == 1;
+      }
     }
   }
 
@@ -101,6 +141,9 @@ public final class Executor {
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
+      if (!live[node.id()]) {
+        continue;
+      }
       Tensor value;
       try {
         value = evaluate(node, values, feeds, bindings, rng, pool);
@@ -178,12 +221,17 @@ public final class Executor {
     } else if (op instanceof Op.MatMul) {
       int a = node.input(0);
       int b = node.input(1);
+      if (transposedResult[node.id()]) { // (op(a) op(b))^T = op(b)^T op(a)^T
+        return MatMulKernel.matmul(values[b], !transposedView[b], values[a], !transposedView[a], pool);
+      }
       return MatMulKernel.matmul(values[a], transposedView[a], values[b], transposedView[b], pool);
     } else if (op instanceof Op.Reshape o) {
       return reshape(in.get(0), o.target(), bindings);
     } else if (op instanceof Op.Permute o) {
       // A transpose only matmuls read stays its operand, unmoved; MatMul reads it transposed.
-      return transposedView[node.id()] ? in.get(0) : MovementKernels.permute(in.get(0), o.order(), pool);
+      // A transpose of a matmul that computed its result transposed passes it on.
+      return transposedView[node.id()] || transposedResult[node.input(0)] ? in.get(0)
+          : MovementKernels.permute(in.get(0), o.order(), pool);
     } else if (op instanceof Op.Expand o) {
       return MovementKernels.expand(in.get(0), o.target().evaluate(bindings), pool);
     } else if (op instanceof Op.Slice o) {

@@ -8,6 +8,10 @@ import java.util.Arrays;
  * Single-precision matrix multiply (sgemm) in plain Java, fast enough that a CPU training loop is
  * not dominated by it, and batched matmul with broadcast leading dims on top.
  *
+ * <p>When the JVM runs with {@code --add-modules jdk.incubator.vector}, {@link #sgemm} hands the
+ * products to {@link VectorSgemm} (explicit SIMD, register-blocked); the plain kernel described here
+ * is the fallback for a JVM without the module (such as a bare {@code java -jar nnet.jar}).
+ *
  * <h2>How it is fast</h2>
  * HotSpot C2 (JDK 17) vectorizes a loop only when it can prove that its loads and stores do not
  * overlap across iterations; with arrays indexed at different offsets ({@code c[co + j]} and
@@ -36,7 +40,31 @@ public final class MatMulKernel {
   /** Multiply-adds below which splitting across threads costs more than it saves. */
   private static final long PARALLEL_MIN_WORK = 1L << 20;
 
+  /**
+   * Whether {@link VectorSgemm} runs the products: only when the JVM was started with
+   * {@code --add-modules jdk.incubator.vector} (the {@code ./nnet} launcher and the tests do), and
+   * not with {@code -Dnnet.vector=false}. Otherwise the plain kernel below runs them.
+   */
+  static final boolean VECTOR = vectorAvailable();
+
   private MatMulKernel() {}
+
+  private static boolean vectorAvailable() {
+    if (!Boolean.parseBoolean(System.getProperty("nnet.vector", "true"))
+        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
+    try {
+      return VectorSgemm.usable();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Which sgemm kernel this JVM uses: {@code "vector"} or {@code "plain"}. */
+  public static String kernelName() {
+    return VECTOR ? "vector" : "plain";
+  }
 
   /**
    * {@code C = op(A) · op(B)}, overwriting C. All matrices are row-major and dense:
@@ -53,6 +81,16 @@ public final class MatMulKernel {
       Arrays.fill(c, cOff, cOff + m * n, 0f);
       return;
     }
+    if (VECTOR) {
+      VectorSgemm.sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+      return;
+    }
+    plainSgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /** {@link #sgemm} with the plain-Java kernel, for m, n, k all positive. */
+  static void plainSgemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     boolean parallel = (long) m * n * k >= PARALLEL_MIN_WORK;
     int threads = parallel ? Parallel.threads() : 1;
     // Wide products are split by panels: each task packs its own panel of B and computes every row

@@ -201,4 +201,44 @@ class ExecutorTest {
     }
     assertArrayEquals(xw, out.get("mixed").floats(), 1e-5f);
   }
+
+  /** A weight gradient {@code (x^T dy)^T} is computed transposed in one go; it equals the explicit transpose. */
+  @Test
+  void transposeOfAMatmulEqualsTheExplicitTranspose() throws Exception {
+    GraphBuilder g = new GraphBuilder();
+    Value x = g.input("x", TensorType.f32(Shape.of(5, 7)));
+    Value dy = g.input("dy", TensorType.f32(Shape.of(5, 3)));
+    Value xt = g.add(new Op.Permute(List.of(1, 0)), null, x);
+    Value grad = g.add(new Op.MatMul(), null, xt, dy); // [7, 3], read only by the transpose
+    Value gradT = g.add(new Op.Permute(List.of(1, 0)), null, grad); // [3, 7]
+    g.output("g", g.add(new Op.Binary(BinaryFn.MUL), null, gradT, g.scalar(2)));
+    Random r = new Random(5);
+    float[] xv = MatMulKernelTest.random(r, 35);
+    float[] dyv = MatMulKernelTest.random(r, 15);
+    Map<String, Tensor> out = new Executor(g.build()).run(
+        Map.of("x", Tensor.of(xv, 5, 7), "dy", Tensor.of(dyv, 5, 3)), new SplittableRandom(1));
+    assertArrayEquals(new int[] {3, 7}, out.get("g").shape());
+    for (int j = 0; j < 3; j++) {
+      for (int i = 0; i < 7; i++) {
+        double s = 0;
+        for (int p = 0; p < 5; p++) {
+          s += (double) xv[p * 7 + i] * dyv[p * 3 + j];
+        }
+        assertEquals(2 * s, out.get("g").floats()[j * 7 + i], 1e-5);
+      }
+    }
+  }
+
+  /** Nodes no output depends on are not run: a failing one (integer division by zero) does not fail the run. */
+  @Test
+  void nodesNoOutputNeedsAreNotRun() throws Exception {
+    GraphBuilder g = new GraphBuilder();
+    Value x = g.input("x", TensorType.f32(Shape.of(2)));
+    Value i = g.input("i", new TensorType(DType.I64, Shape.of(2)));
+    g.add(new Op.Binary(BinaryFn.DIV), null, i, i); // dead: 0 / 0 would throw
+    g.output("y", g.add(new Op.Unary(UnaryFn.NEG), null, x));
+    Map<String, Tensor> out = new Executor(g.build()).run(
+        Map.of("x", Tensor.of(new float[] {1, 2}, 2), "i", Tensor.zeros(DType.I64, 2)), new SplittableRandom(1));
+    assertArrayEquals(new float[] {-1, -2}, out.get("y").floats());
+  }
 }

@@ -5,6 +5,7 @@ import static dev.nnet.runtime.exec.SingleOpGraph.run;
 import static dev.nnet.runtime.exec.SingleOpGraph.shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnet.ir.Op;
 import dev.nnet.runtime.Tensor;
@@ -12,24 +13,74 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MatMulKernelTest {
-  private static final int[] SIZES = {1, 2, 3, 4, 5, 7, 8, 16, 33, 64, 65, 130};
+  private static final int[] SIZES = {0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 16, 33, 65, 130};
 
-  /** Blocked sgemm equals a naive triple loop for every transpose variant and awkward sizes. */
-  @Property(tries = 150)
-  void sgemmMatchesNaiveLoop(@ForAll @IntRange(min = 0, max = 11) int mi, @ForAll @IntRange(min = 0, max = 11) int ni,
-      @ForAll @IntRange(min = 0, max = 11) int ki, @ForAll boolean transA, @ForAll boolean transB,
+  /** The kernels under test: the one sgemm picks, and each implementation on its own. */
+  @FunctionalInterface
+  interface Sgemm {
+    void run(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+        float[] c, int cOff);
+  }
+
+  private static Sgemm kernel(int which) {
+    return switch (which) {
+      case 0 -> MatMulKernel::sgemm;
+      case 1 -> MatMulKernel::plainSgemm;
+      default -> {
+        Assumptions.assumeTrue(MatMulKernel.VECTOR, "the JVM runs without jdk.incubator.vector");
+        yield VectorSgemm::sgemm;
+      }
+    };
+  }
+
+  @Test
+  void testsRunTheVectorKernel() {
+    assertTrue(MatMulKernel.VECTOR, "surefire's argLine adds jdk.incubator.vector, so sgemm uses VectorSgemm");
+  }
+
+  /** Blocked sgemm equals a naive triple loop for every kernel, transpose variant and awkward sizes. */
+  @Property(tries = 300)
+  void sgemmMatchesNaiveLoop(@ForAll @IntRange(min = 0, max = 2) int which,
+      @ForAll @IntRange(min = 0, max = 13) int mi, @ForAll @IntRange(min = 0, max = 13) int ni,
+      @ForAll @IntRange(min = 0, max = 13) int ki, @ForAll boolean transA, @ForAll boolean transB,
       @ForAll @IntRange(min = 0, max = 9) int offset, @ForAll long seed) {
-    int m = SIZES[mi];
-    int n = SIZES[ni];
-    int k = SIZES[ki];
+    checkAgainstNaive(kernel(which), transA, transB, SIZES[mi], SIZES[ni], SIZES[ki], offset, seed);
+  }
+
+  /**
+   * Every transpose variant of each kernel with sizes that are not multiples of any tile, deep enough
+   * for several k blocks, and wide and tall enough to be split across threads both ways.
+   */
+  @ParameterizedTest
+  @CsvSource({"1,37,70,300", "1,300,19,45", "1,130,530,257", "2,37,70,300", "2,300,19,45", "2,130,530,257",
+      "2,785,257,129", "2,7,900,513"})
+  void largeProductsMatchNaiveLoop(int which, int m, int n, int k) {
+    for (int t = 0; t < 4; t++) {
+      checkAgainstNaive(kernel(which), (t & 1) != 0, (t & 2) != 0, m, n, k, 3, m * 31L + n * 7L + k + t);
+    }
+  }
+
+  private static void checkAgainstNaive(Sgemm kernel, boolean transA, boolean transB, int m, int n, int k,
+      int offset, long seed) {
     Random r = new Random(seed);
     float[] a = random(r, offset + m * k);
     float[] b = random(r, offset + k * n);
     float[] c = random(r, offset + m * n); // garbage that sgemm must overwrite
-    MatMulKernel.sgemm(transA, transB, m, n, k, a, offset, b, offset, c, offset);
+    float[] before = c.clone();
+    if (m > 0 && n > 0 && k > 0) {
+      kernel.run(transA, transB, m, n, k, a, offset, b, offset, c, offset);
+    } else {
+      MatMulKernel.sgemm(transA, transB, m, n, k, a, offset, b, offset, c, offset);
+    }
+    for (int i = 0; i < offset; i++) {
+      assertEquals(before[i], c[i], "sgemm wrote before C");
+    }
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
         double s = 0;
