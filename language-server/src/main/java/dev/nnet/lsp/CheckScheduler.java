@@ -143,20 +143,17 @@ final class CheckScheduler implements AutoCloseable {
       return;
     }
     checksRun.incrementAndGet();
-    CompletableFuture<Analysis> waiting;
     synchronized (doc) {
       if (doc.version != version || docs.get(uri) != doc) {
         checksDropped.incrementAndGet();
         return;
       }
       doc.latest = a;
-      waiting = doc.next;
+      // Complete while holding the lock: an update that arrives after this point must see a done
+      // future and start a new one, or requests for the new version would get this older analysis.
+      doc.next.complete(a);
     }
-    try {
-      publish.accept(a);
-    } finally {
-      waiting.complete(a);
-    }
+    publish.accept(a);
   }
 
   /** Checks one text as an editor needs it: no data loading, with types recorded. */
