@@ -8,6 +8,8 @@ shared="${NNET_SHARED_BENCH:-$root/../shared/bench}"
 epochs="${EPOCHS:-5}"
 cd "$root"
 ours=$(./nnet train examples/fashion/mlp.nnet --epochs "$epochs" | tee /dev/stderr | sed -n 's/^train_throughput: \([0-9.]*\) .*/\1/p')
+# The baselines were recorded with these OpenBLAS settings (BASELINES.md); use them unless set.
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" OPENBLAS_L2_SIZE="${OPENBLAS_L2_SIZE:-512}"
 theirs=$(cd "$shared" && /usr/bin/python3 train_mlp.py --threads 1 --blas-threads 2 --epochs "$epochs" --no-wait \
   | tee /dev/stderr | tail -1 | sed -n 's/.*train_throughput: \([0-9.]*\).*/\1/p')
 echo "nnet:    $ours samples/s"
