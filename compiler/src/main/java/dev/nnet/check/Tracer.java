@@ -8,7 +8,6 @@ import dev.nnet.front.ast.Expr;
 import dev.nnet.front.ast.Member;
 import dev.nnet.front.ast.Stmt;
 import dev.nnet.front.ast.TypeRef;
-import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
@@ -17,7 +16,6 @@ import dev.nnet.ir.Shape;
 import dev.nnet.ir.ShapeError;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
-import dev.nnet.ir.UnaryFn;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.init.Initializer;
 import java.util.ArrayList;
@@ -103,8 +101,8 @@ final class Tracer {
     if (e instanceof Expr.StringLit s) return new Val.Str(s.value());
     if (e instanceof Expr.BoolLit b) return new Val.Bool(b.value());
     if (e instanceof Expr.Name n) return lookup(n.name(), n.span(), scope);
-    if (e instanceof Expr.Unary u) return unary(u, eval(u.operand(), scope));
-    if (e instanceof Expr.Binary b) return binary(b.op(), eval(b.left(), scope), eval(b.right(), scope), b);
+    if (e instanceof Expr.Unary u) return Operators.unary(this, u, eval(u.operand(), scope));
+    if (e instanceof Expr.Binary b) return Operators.binary(this, b.op(), eval(b.left(), scope), eval(b.right(), scope), b);
     if (e instanceof Expr.Pipe p) return pipe(p, scope);
     if (e instanceof Expr.Call c) return call(eval(c.callee(), scope), evalArgs(c, scope), c.span());
     if (e instanceof Expr.Index ix) return index(ix, eval(ix.target(), scope), scope);
@@ -482,138 +480,6 @@ final class Tracer {
     return new Shape(dims);
   }
 
-  // ---- operators ------------------------------------------------------------------------------
-
-  private Val unary(Expr.Unary u, Val v) throws CheckError {
-    switch (u.op()) {
-      case "+":
-        return v;
-      case "-":
-        if (v instanceof Val.Int i) return new Val.Int(i.value().times(Dim.of(-1)));
-        if (v instanceof Val.Float f) return new Val.Float(-f.value());
-        if (v instanceof Val.Tensor t) return tensor(new Op.Unary(UnaryFn.NEG), u.span(), t);
-        break;
-      case "not":
-        if (v instanceof Val.Bool b) return new Val.Bool(!b.value());
-        if (v instanceof Val.Tensor t && t.value().dtype() == DType.BOOL) {
-          return tensor(new Op.Binary(BinaryFn.EQ), u.span(), t, constant(0, DType.BOOL, u.span()));
-        }
-        break;
-      default:
-        break;
-    }
-    throw error(ErrorCode.ARGUMENT_TYPE, u.span(), "`" + u.op() + "` cannot be applied to " + v.describe());
-  }
-
-  Val binary(String op, Val a, Val b, Expr.Binary where) throws CheckError {
-    SourceSpan span = where.span();
-    if (a instanceof Val.Tensor || b instanceof Val.Tensor) {
-      return tensorBinary(op, a, b, where);
-    }
-    if (op.equals("and") || op.equals("or")) {
-      if (a instanceof Val.Bool x && b instanceof Val.Bool y) {
-        return new Val.Bool(op.equals("and") ? x.value() && y.value() : x.value() || y.value());
-      }
-      throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` needs bools, got " + a.describe() + " and " + b.describe());
-    }
-    if (a instanceof Val.Int x && b instanceof Val.Int y) {
-      Dim p = x.value();
-      Dim q = y.value();
-      switch (op) {
-        case "+": return new Val.Int(p.plus(q));
-        case "-": return new Val.Int(p.minus(q));
-        case "*": return new Val.Int(p.times(q));
-        case "/":
-          if (q.isConstant() && q.constant() == 0) throw error(ErrorCode.INVALID_VALUE, span, "division by zero");
-          return new Val.Int(p.floorDiv(q));
-        default:
-          break;
-      }
-      if (p.isConstant() && q.isConstant()) {
-        long l = p.constant();
-        long r = q.constant();
-        switch (op) {
-          case "%":
-            if (r == 0) throw error(ErrorCode.INVALID_VALUE, span, "division by zero");
-            return Val.Int.of(Math.floorMod(l, r));
-          case "**": return r >= 0 ? Val.Int.of((long) Math.pow(l, r)) : new Val.Float(Math.pow(l, r));
-          case "==": return new Val.Bool(l == r);
-          case "!=": return new Val.Bool(l != r);
-          case "<": return new Val.Bool(l < r);
-          case "<=": return new Val.Bool(l <= r);
-          case ">": return new Val.Bool(l > r);
-          case ">=": return new Val.Bool(l >= r);
-          default: break;
-        }
-      } else if (op.equals("==") || op.equals("!=")) {
-        return new Val.Bool(p.equals(q) == op.equals("=="));
-      }
-    }
-    Double x = number(a);
-    Double y = number(b);
-    if (x != null && y != null) {
-      switch (op) {
-        case "+": return new Val.Float(x + y);
-        case "-": return new Val.Float(x - y);
-        case "*": return new Val.Float(x * y);
-        case "/": return new Val.Float(x / y);
-        case "%": return new Val.Float(x % y);
-        case "**": return new Val.Float(Math.pow(x, y));
-        case "==": return new Val.Bool(x.doubleValue() == y.doubleValue());
-        case "!=": return new Val.Bool(x.doubleValue() != y.doubleValue());
-        case "<": return new Val.Bool(x < y);
-        case "<=": return new Val.Bool(x <= y);
-        case ">": return new Val.Bool(x > y);
-        case ">=": return new Val.Bool(x >= y);
-        default: break;
-      }
-    }
-    if (a instanceof Val.Str s && b instanceof Val.Str t) {
-      if (op.equals("+")) return new Val.Str(s.value() + t.value());
-      if (op.equals("==")) return new Val.Bool(s.value().equals(t.value()));
-      if (op.equals("!=")) return new Val.Bool(!s.value().equals(t.value()));
-    }
-    if (a instanceof Val.Bool s && b instanceof Val.Bool t && (op.equals("==") || op.equals("!="))) {
-      return new Val.Bool((s.value() == t.value()) == op.equals("=="));
-    }
-    throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` cannot combine " + a.describe() + " and " + b.describe());
-  }
-
-  private static Double number(Val v) {
-    if (v instanceof Val.Float f) return f.value();
-    if (v instanceof Val.Int i && i.value().isConstant()) return (double) i.value().constant();
-    return null;
-  }
-
-  private Val tensorBinary(String op, Val a, Val b, Expr.Binary where) throws CheckError {
-    SourceSpan span = where.span();
-    if (op.equals("@")) {
-      Val.Tensor x = asTensor(a, null, where.left().span());
-      Val.Tensor y = asTensor(b, null, where.right().span());
-      return tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
-    }
-    DType dtype = a instanceof Val.Tensor t ? t.value().dtype() : ((Val.Tensor) b).value().dtype();
-    Val.Tensor x = asTensor(a, dtype, where.left().span());
-    Val.Tensor y = asTensor(b, dtype, where.right().span());
-    BinaryFn fn = switch (op) {
-      case "+" -> BinaryFn.ADD;
-      case "-" -> BinaryFn.SUB;
-      case "*" -> BinaryFn.MUL;
-      case "/" -> BinaryFn.DIV;
-      case "**" -> BinaryFn.POW;
-      case "==" -> BinaryFn.EQ;
-      case "!=" -> BinaryFn.NE;
-      case "<" -> BinaryFn.LT;
-      case "<=" -> BinaryFn.LE;
-      case ">" -> BinaryFn.GT;
-      case ">=" -> BinaryFn.GE;
-      case "and" -> BinaryFn.AND;
-      case "or" -> BinaryFn.OR;
-      default -> throw error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` is not defined on tensors");
-    };
-    return tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
-  }
-
   /** A tensor for a number operand: a scalar constant of the other operand's dtype. */
   Val.Tensor asTensor(Val v, DType dtype, SourceSpan span) throws CheckError {
     if (v instanceof Val.Tensor t) {
@@ -653,7 +519,7 @@ final class Tracer {
     return tensorAt(op, span, List.of(inputs), origins);
   }
 
-  private Val.Tensor tensorAt(Op op, SourceSpan span, List<Val.Tensor> inputs, List<SourceSpan> operandSpans)
+  Val.Tensor tensorAt(Op op, SourceSpan span, List<Val.Tensor> inputs, List<SourceSpan> operandSpans)
       throws CheckError {
     GraphBuilder.Value[] values = inputs.stream().map(Val.Tensor::value).toArray(GraphBuilder.Value[]::new);
     try {
