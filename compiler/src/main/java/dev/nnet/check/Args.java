@@ -115,6 +115,30 @@ final class Args {
     }
   }
 
+  /**
+   * Checks these arguments against a declared parameter list: no more positional arguments than
+   * parameters, and no named argument that is not one of them. {@code countNoun} and
+   * {@code nameNoun} word the messages ("argument"/"parameter" for functions, "hyperparameter"
+   * for layers).
+   */
+  void matchParameters(List<String> names, String countNoun, String nameNoun, SourceSpan definedAt)
+      throws CheckError {
+    if (positional.size() > names.size()) {
+      Arg extra = positional.get(names.size());
+      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, extra.span(),
+          "`" + callee + "` takes " + names.size() + " " + countNoun + (names.size() == 1 ? "" : "s")
+              + ", got " + positional.size()).withLabel("unexpected argument")
+          .withRelated(definedAt, "defined here"));
+    }
+    for (String n : named.keySet()) {
+      if (!names.contains(n)) {
+        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, named.get(n).span(),
+            "`" + callee + "` has no " + nameNoun + " named `" + n + "`").withLabel("unknown " + nameNoun)
+            .withHelp("its " + nameNoun + "s are " + String.join(", ", names)));
+      }
+    }
+  }
+
   Val.Tensor tensor(int index, String name) throws CheckError {
     Arg a = require(index, name);
     if (a.value() instanceof Val.Tensor t) {

@@ -223,20 +223,7 @@ final class Tracer {
     Scope scope = new Scope(defining);
     SignatureMatcher matcher = new SignatureMatcher(this, displayName, layer, args.callSpan());
     List<Member.FnDecl.Param> params = fn.params();
-    if (args.positional().size() > params.size()) {
-      Args.Arg extra = args.positional().get(params.size());
-      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, extra.span(),
-          "`" + displayName + "` takes " + params.size() + " argument" + (params.size() == 1 ? "" : "s")
-              + ", got " + args.positional().size()).withLabel("unexpected argument")
-          .withRelated(fn.nameSpan(), "defined here"));
-    }
-    for (String n : args.named().keySet()) {
-      if (params.stream().noneMatch(p -> p.name().equals(n))) {
-        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.named().get(n).span(),
-            "`" + displayName + "` has no parameter named `" + n + "`").withLabel("unknown parameter")
-            .withHelp("its parameters are " + String.join(", ", params.stream().map(Member.FnDecl.Param::name).toList())));
-      }
-    }
+    args.renamed(displayName).matchParameters(params.stream().map(Member.FnDecl.Param::name).toList(), "argument", "parameter", fn.nameSpan());
     for (int i = 0; i < params.size(); i++) {
       Member.FnDecl.Param p = params.get(i);
       Args.Arg a = args.find(i, p.name());
@@ -365,20 +352,8 @@ final class Tracer {
 
   private void bindHyperParams(Decl.Layer decl, Args args, Scope scope, LayerInstance inst) throws CheckError {
     List<Decl.HyperParam> params = decl.params();
-    if (args.positional().size() > params.size()) {
-      Args.Arg extra = args.positional().get(params.size());
-      throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, extra.span(),
-          "`" + decl.name() + "` takes " + params.size() + " hyperparameter" + (params.size() == 1 ? "" : "s")
-              + ", got " + args.positional().size()).withLabel("unexpected argument")
-          .withRelated(decl.nameSpan(), "defined here"));
-    }
-    for (String n : args.named().keySet()) {
-      if (params.stream().noneMatch(p -> p.name().equals(n))) {
-        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_COUNT, args.named().get(n).span(),
-            "`" + decl.name() + "` has no hyperparameter named `" + n + "`").withLabel("unknown hyperparameter")
-            .withHelp("its hyperparameters are " + String.join(", ", params.stream().map(Decl.HyperParam::name).toList())));
-      }
-    }
+    args.renamed(decl.name()).matchParameters(params.stream().map(Decl.HyperParam::name).toList(),
+        "hyperparameter", "hyperparameter", decl.nameSpan());
     for (int i = 0; i < params.size(); i++) {
       Decl.HyperParam p = params.get(i);
       Args.Arg a = args.find(i, p.name());
