@@ -35,6 +35,15 @@ import java.util.Map;
 public final class Compiler {
   private static final String[] STDLIB = {"std/nn.nnet"};
 
+  /**
+   * The standard library, read and parsed once per process: it never changes while running, and
+   * an editor checks on every keystroke. Sources, ASTs and diagnostics are immutable values.
+   */
+  private static final class ParsedStdlib {
+    static final List<SourceFile> FILES = java.util.Arrays.stream(STDLIB).map(Compiler::stdlibSource).toList();
+    static final List<Parser.Result> PARSED = FILES.stream().map(Parser::parse).toList();
+  }
+
   private Compiler() {}
 
   /**
@@ -105,10 +114,10 @@ public final class Compiler {
 
     Scope prelude = Builtins.prelude();
     Scope std = new Scope(prelude);
-    for (String lib : STDLIB) {
-      SourceFile stdFile = stdlibSource(lib);
+    for (int i = 0; i < STDLIB.length; i++) {
+      SourceFile stdFile = ParsedStdlib.FILES.get(i);
       sources.put(stdFile.path(), stdFile);
-      Parser.Result r = Parser.parse(stdFile);
+      Parser.Result r = ParsedStdlib.PARSED.get(i);
       diags.addAll(r.diagnostics());
       defineDecls(r.program(), std, new Tracer(new GraphBuilder(), false, sources), diags);
     }
