@@ -116,9 +116,7 @@ public final class Trainer {
       if (report) {
         progress.startEpoch(e + 1, config.epochs(), batches.count());
       }
-      double lossSum = 0;
-      Map<String, Double> metricSums = new LinkedHashMap<>();
-      int seen = 0;
+      ScoreSums sums = new ScoreSums(config.metrics());
       long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
       while (it.hasNext()) {
@@ -129,11 +127,7 @@ public final class Trainer {
         Map<String, Tensor> out = step.run(feeds, rng);
         double loss = out.get("loss").item();
         int n = batch.size();
-        lossSum += loss * n;
-        for (String m : config.metrics()) {
-          metricSums.merge(m, out.get("metric:" + m).item() * n, Double::sum);
-        }
-        seen += n;
+        sums.add(out, n);
         out.forEach((k, v) -> {
           if (k.startsWith("new:")) {
             values.put(k.substring(4), v);
@@ -144,16 +138,13 @@ public final class Trainer {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      int total = seen;
-      metricSums.forEach((k, v) -> metrics.put(k, v / total));
-      Scores trainScores = new Scores(lossSum / Math.max(1, seen), metrics);
+      Scores trainScores = sums.mean();
       Dataset val = config.splits().get("val");
       Scores valScores = val == null || !report ? null : evaluate(val);
       if (report) {
         progress.endEpoch("train " + trainScores + (valScores == null ? "" : " | val " + valScores));
       }
-      history.add(new Epoch(e + 1, trainScores, valScores, seconds, seen));
+      history.add(new Epoch(e + 1, trainScores, valScores, seconds, sums.rows));
       if (config.save() != null) {
         checkpoint(e + 1);
       }
@@ -164,8 +155,7 @@ public final class Trainer {
   /** Loss and metrics over a whole split, in evaluation mode. */
   public Scores evaluate(Dataset data) {
     Batches batches = Batches.of(data, Math.max(config.batchSize(), 256)).inOrder();
-    double lossSum = 0;
-    Map<String, Double> sums = new LinkedHashMap<>();
+    ScoreSums sums = new ScoreSums(config.metrics());
     SplittableRandom rng = new SplittableRandom(0);
     BatchIterator it = batches.epoch(0);
     while (it.hasNext()) {
@@ -173,15 +163,35 @@ public final class Trainer {
       Map<String, Tensor> feeds = new LinkedHashMap<>(values);
       feeds.putAll(batch.columns());
       Map<String, Tensor> out = eval.run(feeds, rng);
-      int n = batch.size();
-      lossSum += out.get("loss").item() * n;
-      for (String m : config.metrics()) {
-        sums.merge(m, out.get("metric:" + m).item() * n, Double::sum);
-      }
+      sums.add(out, batch.size());
     }
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    sums.forEach((k, v) -> metrics.put(k, v / data.size()));
-    return new Scores(lossSum / data.size(), metrics);
+    return sums.mean();
+  }
+
+  /** Batch-size-weighted sums of the loss and metrics over a pass, for their means per row. */
+  private static final class ScoreSums {
+    private final List<String> metrics;
+    private final Map<String, Double> metricSums = new LinkedHashMap<>();
+    private double loss;
+    private int rows;
+
+    ScoreSums(List<String> metrics) {
+      this.metrics = metrics;
+    }
+
+    void add(Map<String, Tensor> stepOutputs, int n) {
+      loss += stepOutputs.get("loss").item() * n;
+      for (String m : metrics) {
+        metricSums.merge(m, stepOutputs.get("metric:" + m).item() * n, Double::sum);
+      }
+      rows += n;
+    }
+
+    Scores mean() {
+      Map<String, Double> means = new LinkedHashMap<>();
+      metricSums.forEach((k, v) -> means.put(k, v / Math.max(1, rows)));
+      return new Scores(loss / Math.max(1, rows), means);
+    }
   }
 
   /** Writes parameters and optimizer state to {@code save/checkpoint.nnetckpt}, atomically. */
