@@ -335,6 +335,11 @@ checked by compiling `model Golden() { forward(<params>) = <expr> }` with the re
     t = f32([[1, 0, 1], [1, 0, 0]])
     case("binary_cross_entropy of sigmoid extreme", "z: [A, B], t: [A, B]", "binary_cross_entropy(sigmoid(z), t)",
          [("z", z), ("t", t)], lambda t: F.binary_cross_entropy(torch.sigmoid(t["z"]), t["t"]), no_grad=("t",))
+    # On logits, including extreme ones and exact zeros (where max(z, 0) and |z| have kinks), with soft targets.
+    z = f32([[100, -100, 0, 2.5], [-3, 0.5, 20, -20]])
+    t = f32([[1, 0, 1, 0.3], [0, 1, 0.7, 0]])
+    case("binary_cross_entropy_with_logits", "z: [A, B], t: [A, B]", "binary_cross_entropy_with_logits(z, t)",
+         [("z", z), ("t", t)], lambda t: F.binary_cross_entropy_with_logits(t["z"], t["t"]))
     gf.write()
 
 
