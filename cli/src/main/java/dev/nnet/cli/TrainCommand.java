@@ -4,6 +4,7 @@ import dev.nnet.check.Compiler;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.exec.Profile;
 import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.nio.file.Files;
@@ -25,6 +26,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the run directory's checkpoint")
   boolean resume;
 
+  @Option(names = "--profile",
+      description = "time every kernel of the training step and print where the time went")
+  boolean profile;
+
   @Override
   public Integer call() {
     TrainingPlan plan = Plans.load(file);
@@ -37,7 +42,16 @@ final class TrainCommand implements Callable<Integer> {
       trainer.load(Checkpoint.load(Trainer.checkpointFile(config.save())).tensors());
       System.out.println("resumed from " + Trainer.checkpointFile(config.save()));
     }
+    if (profile) {
+      trainer.enableProfiling();
+    }
     var history = trainer.fit();
+    if (profile) {
+      Profile p = trainer.stepProfile();
+      System.out.print(p.table(15));
+      System.out.printf("outside kernels (batches, executor bookkeeping): %.3f ms per step%n",
+          (trainer.stepNanos() - p.totalNanos()) / 1e6 / Math.max(1, p.runs()));
+    }
     System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
     Dataset test = plan.splits().get("test");
     if (test != null) {

@@ -62,4 +62,39 @@ class ExitCodeTest {
     assertEquals(0, run("--help"));
     assertEquals(0, run("train", "--help"));
   }
+
+  @Test
+  void trainWithProfilePrintsWhereTheStepTimeWent() throws Exception {
+    Path f = dir.resolve("xor.nnet");
+    Files.writeString(dir.resolve("xor.csv"), "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    Files.writeString(f, String.join("\n",
+        "model M() {",
+        "  fc = Linear(2, 1)",
+        "  forward(x: [N, 2]) = x |> fc |> sigmoid",
+        "}",
+        "data d = csv(\"xor.csv\", header = true) {",
+        "  x: [2] = row[0..2]",
+        "  y: [1] = row[2..3]",
+        "}",
+        "train M() on d {",
+        "  loss = mse(model(x), y)",
+        "  optimizer = sgd(lr = 0.5)",
+        "  batch = 4",
+        "  epochs = 3",
+        "  shuffle = false",
+        "}", ""));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(out));
+      code = Main.run("train", "--profile", f.toString());
+    } finally {
+      System.setOut(saved);
+    }
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().contains("profile: 3 runs"), out.toString());
+    assertTrue(out.toString().contains("matmul"), out.toString());
+    assertTrue(out.toString().contains("outside kernels"), out.toString());
+  }
 }

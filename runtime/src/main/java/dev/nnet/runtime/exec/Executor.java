@@ -135,6 +135,14 @@ public final class Executor {
    *     names the source span of the node at fault)
    */
   public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng) {
+    return run(feeds, rng, null);
+  }
+
+  /**
+   * {@link #run(Map, RandomGenerator)}, adding the time of every kernel to {@code profile} (a
+   * profile of this executor's graph, or null for none).
+   */
+  public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng, Profile profile) {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
     BufferPool pool = new BufferPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
@@ -145,12 +153,16 @@ public final class Executor {
         continue;
       }
       Tensor value;
+      long start = profile == null ? 0 : System.nanoTime();
       try {
         value = evaluate(node, values, feeds, bindings, rng, pool);
       } catch (ExecutionError e) {
         throw new ExecutionError(e.detail() + " (in %" + node.id() + " = " + node.op().text() + ")", node.span());
       } catch (IllegalArgumentException | ArithmeticException e) {
         throw new ExecutionError(e.getMessage() + " (in %" + node.id() + " = " + node.op().text() + ")", node.span());
+      }
+      if (profile != null) {
+        profile.record(node.id(), System.nanoTime() - start);
       }
       values[node.id()] = value;
       if (value.dtype() != DType.I64 && pool.owns(value.floats())) {
@@ -164,6 +176,9 @@ public final class Executor {
       if (lastUse[node.id()] < 0) {
         release(node.id(), values, sharers, pool); // computed but never read
       }
+    }
+    if (profile != null) {
+      profile.countRun();
     }
     Map<String, Tensor> out = new LinkedHashMap<>();
     graph.outputs().forEach((name, id) -> out.put(name, values[id]));

@@ -8,6 +8,7 @@ import dev.nnet.runtime.data.BatchIterator;
 import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.exec.Profile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +72,8 @@ public final class Trainer {
   private final Executor step;
   private final Executor eval;
   private final Map<String, Tensor> values = new LinkedHashMap<>();
+  private Profile stepProfile;
+  private long stepNanos;
 
   public Trainer(Config config, ProgressBar progress) {
     this.config = config;
@@ -93,6 +96,24 @@ public final class Trainer {
         values.put(k, v);
       }
     });
+  }
+
+  /**
+   * Times every kernel of the training steps from now on (a little overhead per node); the result
+   * is {@link #stepProfile()}.
+   */
+  public void enableProfiling() {
+    stepProfile = new Profile(config.step());
+  }
+
+  /** The kernel times of the training steps since {@link #enableProfiling()}, or null. */
+  public Profile stepProfile() {
+    return stepProfile;
+  }
+
+  /** Wall time of all training steps run so far, from feeding the batch to storing the update. */
+  public long stepNanos() {
+    return stepNanos;
   }
 
   /** Current parameter (and optimizer state) values by name. */
@@ -120,11 +141,12 @@ public final class Trainer {
       long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
       while (it.hasNext()) {
+        long stepStart = System.nanoTime();
         Dataset batch = it.next();
         Map<String, Tensor> feeds = new LinkedHashMap<>(values);
         feeds.putAll(batch.columns());
         feeds.put("lr", lr);
-        Map<String, Tensor> out = step.run(feeds, rng);
+        Map<String, Tensor> out = step.run(feeds, rng, stepProfile);
         double loss = out.get("loss").item();
         int n = batch.size();
         sums.add(out, n);
@@ -133,6 +155,7 @@ public final class Trainer {
             values.put(k.substring(4), v);
           }
         });
+        stepNanos += System.nanoTime() - stepStart;
         if (report) {
           progress.step(n, loss);
         }
