@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Float arrays for kernel results, recycled within one run of a graph. A training step allocates
- * the same intermediate sizes over and over; handing a dead intermediate's array to the next
- * kernel of that size saves the allocation and the zeroing.
+ * Float arrays for kernel results, recycled within a run of a graph and across runs. A training
+ * step allocates the same intermediate sizes over and over; handing a dead intermediate's array to
+ * the next kernel of that size saves the allocation and the zeroing, and keeps the step's working
+ * set in the caches instead of streaming through fresh memory.
  *
- * <p>Not thread-safe: one run, one thread asks for buffers (kernels split their loops after
+ * <p>Not thread-safe: one run at a time borrows a pool (kernels split their loops after
  * allocating).
  */
 public final class BufferPool {
@@ -47,6 +48,18 @@ public final class BufferPool {
   /** True if {@code a} came from this pool (and so may be given back once nothing reads it). */
   public boolean owns(float[] a) {
     return owned.contains(a);
+  }
+
+  /** Gives up {@code a}: it is never handed out again (a run's outputs belong to its caller). */
+  public void disown(float[] a) {
+    owned.remove(a);
+  }
+
+  /** Takes ownership of an array nothing reads any more, to hand it out again. */
+  public void adopt(float[] a) {
+    if (owned.add(a)) {
+      free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+    }
   }
 
   /** Returns an array that nothing reads any more. Arrays the pool does not own are ignored. */

@@ -7,10 +7,12 @@ import dev.nnet.ir.Op;
 import dev.nnet.ir.Shape;
 import dev.nnet.runtime.Tensor;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,7 +20,8 @@ import java.util.random.RandomGenerator;
  * the oracle that every other backend is tested against, so it favours exact, documented semantics
  * over cleverness; it still uses both cores and recycles buffers so that CPU training is practical.
  *
- * <p>An executor is immutable after construction and may run its graph from several threads at once.
+ * <p>What an executor computes never changes after construction; it may run its graph from several
+ * threads at once (each run borrows a buffer pool of its own).
  *
  * <pre>{@code
  * Executor exec = new Executor(graph);
@@ -48,6 +51,11 @@ public final class Executor {
    * input batch that a training step never uses, are not run.
    */
   private final boolean[] live;
+  /**
+   * Buffer pools of finished runs, each borrowed by one run at a time, so that a run reuses the
+   * arrays of the runs before it (a training step allocates nothing in the steady state).
+   */
+  private final Deque<BufferPool> idlePools = new ConcurrentLinkedDeque<>();
 
   /** Prepares to run {@code graph}: works out which nodes matter, when each value dies and which transposes to skip. */
   public Executor(Graph graph) {
@@ -144,7 +152,8 @@ public final class Executor {
    */
   public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng, Profile profile) {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
-    BufferPool pool = new BufferPool();
+    BufferPool borrowed = idlePools.poll();
+    BufferPool pool = borrowed != null ? borrowed : new BufferPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
@@ -182,7 +191,28 @@ public final class Executor {
     }
     Map<String, Tensor> out = new LinkedHashMap<>();
     graph.outputs().forEach((name, id) -> out.put(name, values[id]));
+    for (Tensor t : out.values()) {
+      if (t.dtype() != DType.I64) {
+        pool.disown(t.floats()); // the caller's now; it may hand it back with recycle()
+      }
+    }
+    idlePools.push(pool);
     return out;
+  }
+
+  /**
+   * Hands back a tensor that this executor returned from an earlier run and that nothing will read
+   * again (such as the parameter values a training step has replaced): a later run may write its
+   * results into the tensor's array. Other tensors must not be passed.
+   */
+  public void recycle(Tensor dead) {
+    if (dead.dtype() == DType.I64) {
+      return;
+    }
+    BufferPool borrowed = idlePools.poll();
+    BufferPool pool = borrowed != null ? borrowed : new BufferPool();
+    pool.adopt(dead.floats());
+    idlePools.push(pool);
   }
 
   private static void release(int id, Tensor[] values, Map<float[], Integer> sharers, BufferPool pool) {
