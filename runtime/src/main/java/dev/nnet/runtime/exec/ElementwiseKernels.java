@@ -119,8 +119,11 @@ public final class ElementwiseKernels {
   }
 
   private static void floatRow(BinaryFn fn, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] y, int o, int n) {
-    if (sa == 1 && (sb == 1 || sb == 0) && unitStrideRow(fn, a, ia, b, ib, sb, y, o, n)) {
-      return;
+    if (sa == 1 && (sb == 1 || sb == 0)) {
+      if (VectorApi.AVAILABLE ? VectorElementwise.row(fn, a, ia, b, ib, sb, y, o, n)
+          : unitStrideRow(fn, a, ia, b, ib, sb, y, o, n)) {
+        return;
+      }
     }
     switch (fn) {
       case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
@@ -278,7 +281,9 @@ public final class ElementwiseKernels {
         } else {
           float[] x = a.floats();
           float[] y = b.floats();
-          if (sc == 1 && sa == 1 && sb == 0) { // relu: where(x > 0, x, 0)
+          if (VectorApi.AVAILABLE && sc == 1 && sa == 1 && (sb == 0 || sb == 1)) { // relu and its gradient
+            VectorElementwise.where(c, off[1], x, off[2], y, off[3], sb, outF, off[0], len);
+          } else if (sc == 1 && sa == 1 && sb == 0) { // relu: where(x > 0, x, 0)
             int o = off[0];
             int ic = off[1];
             int ia = off[2];

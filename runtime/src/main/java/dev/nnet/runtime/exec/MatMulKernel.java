@@ -40,26 +40,10 @@ public final class MatMulKernel {
   /** Multiply-adds below which splitting across threads costs more than it saves. */
   private static final long PARALLEL_MIN_WORK = 1L << 20;
 
-  /**
-   * Whether {@link VectorSgemm} runs the products: only when the JVM was started with
-   * {@code --add-modules jdk.incubator.vector} (the {@code ./nnet} launcher and the tests do), and
-   * not with {@code -Dnnet.vector=false}. Otherwise the plain kernel below runs them.
-   */
-  static final boolean VECTOR = vectorAvailable();
+  /** Whether {@link VectorSgemm} runs the products (see {@link VectorApi}); otherwise the plain kernel below. */
+  static final boolean VECTOR = VectorApi.AVAILABLE;
 
   private MatMulKernel() {}
-
-  private static boolean vectorAvailable() {
-    if (!Boolean.parseBoolean(System.getProperty("nnet.vector", "true"))
-        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return false;
-    }
-    try {
-      return VectorSgemm.usable();
-    } catch (LinkageError e) {
-      return false;
-    }
-  }
 
   /** Which sgemm kernel this JVM uses: {@code "vector"} or {@code "plain"}. */
   public static String kernelName() {
