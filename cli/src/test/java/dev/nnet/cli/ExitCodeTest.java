@@ -93,7 +93,7 @@ class ExitCodeTest {
       System.setOut(saved);
     }
     assertEquals(0, code, out.toString());
-    assertTrue(out.toString().contains("profile: 3 runs"), out.toString());
+    assertTrue(out.toString().contains("profile: 2 runs"), out.toString());
     assertTrue(out.toString().contains("matmul"), out.toString());
     assertTrue(out.toString().contains("outside kernels"), out.toString());
   }

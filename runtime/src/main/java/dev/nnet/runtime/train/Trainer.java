@@ -1,5 +1,6 @@
 package dev.nnet.runtime.train;
 
+import dev.nnet.ir.DType;
 import dev.nnet.ir.Graph;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
@@ -99,8 +100,9 @@ public final class Trainer {
   }
 
   /**
-   * Times every kernel of the training steps from now on (a little overhead per node); the result
-   * is {@link #stepProfile()}.
+   * Times every kernel of the training steps from now on (a little overhead per node), leaving out
+   * the first epoch, which warms up the JIT, as {@link #throughput} does; the result is
+   * {@link #stepProfile()}.
    */
   public void enableProfiling() {
     stepProfile = new Profile(config.step());
@@ -111,12 +113,19 @@ public final class Trainer {
     return stepProfile;
   }
 
-  /** Wall time of all training steps run so far, from feeding the batch to storing the update. */
+  /**
+   * Wall time of the training steps after the first epoch, from feeding the batch to storing the
+   * update.
+   */
   public long stepNanos() {
     return stepNanos;
   }
 
-  /** Current parameter (and optimizer state) values by name. */
+  /**
+   * Current parameter (and optimizer state) values by name. The tensors are valid until the next
+   * training step, which reuses their memory (as PyTorch updates parameters in place); copy them to
+   * keep them.
+   */
   public Map<String, Tensor> values() {
     return values;
   }
@@ -140,22 +149,29 @@ public final class Trainer {
       ScoreSums sums = new ScoreSums(config.metrics());
       long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
+      boolean timed = e > 0 || config.epochs() == 1; // the first epoch warms up the JIT
       while (it.hasNext()) {
         long stepStart = System.nanoTime();
         Dataset batch = it.next();
         Map<String, Tensor> feeds = new LinkedHashMap<>(values);
         feeds.putAll(batch.columns());
         feeds.put("lr", lr);
-        Map<String, Tensor> out = step.run(feeds, rng, stepProfile);
+        Map<String, Tensor> out = step.run(feeds, rng, timed ? stepProfile : null);
         double loss = out.get("loss").item();
         int n = batch.size();
         sums.add(out, n);
         out.forEach((k, v) -> {
           if (k.startsWith("new:")) {
-            values.put(k.substring(4), v);
+            Tensor replaced = values.put(k.substring(4), v);
+            if (replaced != null && v.dtype() != DType.I64 && replaced.dtype() == v.dtype()
+                && replaced.floats() != v.floats()) {
+              step.recycle(replaced); // the next step writes into it: no allocation per step
+            }
           }
         });
-        stepNanos += System.nanoTime() - stepStart;
+        if (timed) {
+          stepNanos += System.nanoTime() - stepStart;
+        }
         if (report) {
           progress.step(n, loss);
         }
