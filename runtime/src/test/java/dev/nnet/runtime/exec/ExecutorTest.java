@@ -19,6 +19,7 @@ import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.ir.UnaryFn;
 import dev.nnet.runtime.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,6 +55,23 @@ class ExecutorTest {
     assertArrayEquals(new int[] {2, 3}, out.get("y").shape());
     assertArrayEquals(new float[] {1.5f, 0, 0.5f, 2.5f, 0, 0.5f}, out.get("y").floats());
     assertEquals(1.5 - 0.5 + 0.5 + 2.5 - 1.5 + 0.5, out.get("total").item(), 1e-6);
+  }
+
+  @Test
+  void outputsAreTheCallersUntilRecycledThenLaterRunsReuseTheirMemory() throws Exception {
+    Executor exec = new Executor(linearRelu());
+    Tensor w = Tensor.of(new float[] {1, 2, 3, 4, -1, -2, -3, -4, 0, 0, 0, 1}, 3, 4);
+    Tensor b = Tensor.of(new float[] {0.5f, 0.5f, 0.5f}, 3);
+    Tensor first = exec.run(Map.of("x", Tensor.full(1f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    float[] kept = first.floats().clone();
+    Tensor second = exec.run(Map.of("x", Tensor.full(2f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    assertArrayEquals(kept, first.floats(), "a later run must not write into an earlier run's output");
+    assertArrayEquals(new float[] {20.5f, 0, 2.5f, 20.5f, 0, 2.5f}, second.floats());
+    exec.recycle(first);
+    Tensor third = exec.run(Map.of("x", Tensor.full(3f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    assertArrayEquals(new float[] {30.5f, 0, 3.5f, 30.5f, 0, 3.5f}, third.floats());
+    // The next array of its size the run needed was the recycled one: no allocation.
+    assertNotEquals(Arrays.toString(kept), Arrays.toString(first.floats()), "the recycled array was not reused");
   }
 
   @Test
