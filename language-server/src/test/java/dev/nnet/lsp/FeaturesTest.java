@@ -218,8 +218,7 @@ class FeaturesTest {
     // Sent while the check is still pending, then cancelled ($/cancelRequest) by the client.
     java.util.concurrent.CompletableFuture<Hover> pending =
         session.remote.getTextDocumentService().hover(new HoverParams(doc(u), at(1, 3)));
-    pending.cancel(true);
-    assertTrue(pending.isCancelled());
+    pending.cancel(true); // usually before the answer; on a loaded machine the answer may win the race
     assertEquals(2, session.nextDiagnostics(u).getVersion());
     String text = session.remote.getTextDocumentService().hover(new HoverParams(doc(u), at(1, 3)))
         .get(10, TimeUnit.SECONDS).getContents().getRight().getValue();
