@@ -149,16 +149,29 @@ final class Builtins {
     defineInitializers(s);
     defineOptimizers(s);
     define(s, "csv", (t, a, span) -> {
-      a.expectAtMost(1, "path", "header");
+      a.expectAtMost(1, "path", "header", "shuffle", "seed");
       Map<String, Object> opts = new LinkedHashMap<>();
       opts.put("header", a.bool(-1, "header", false));
+      rowOrder(a, opts);
       return new Val.Source(new DataSourceSpec("csv", a.string(0, "path", null), opts, span));
     });
     define(s, "mnist", (t, a, span) -> {
-      a.expectAtMost(1, "dir");
-      return new Val.Source(new DataSourceSpec("mnist", a.string(0, "dir", null), Map.of(), span));
+      a.expectAtMost(1, "dir", "shuffle", "seed");
+      Map<String, Object> opts = new LinkedHashMap<>();
+      rowOrder(a, opts);
+      return new Val.Source(new DataSourceSpec("mnist", a.string(0, "dir", null), opts, span));
     });
     return s;
+  }
+
+  /**
+   * The options every source takes: {@code shuffle = true} permutes each part's rows once, before
+   * the splits (files are often sorted by class or by writer, which makes row-range splits unlike
+   * each other), with the permutation drawn from {@code seed} (default 0).
+   */
+  private static void rowOrder(Args a, Map<String, Object> opts) throws CheckError {
+    opts.put("shuffle", a.bool(-1, "shuffle", false));
+    opts.put("seed", a.intValue(-1, "seed", 0L));
   }
 
   /** The names of all built-ins, for completion and docs. */

@@ -103,19 +103,23 @@ final class DataLowering {
       fieldTypes.put(f.name(), t.value().type());
     }
     Graph fieldGraph = g.build();
-    Map<String, Map<String, Tensor>> fieldsByPart = new LinkedHashMap<>();
+    Map<String, Dataset> fieldsByPart = new LinkedHashMap<>();
+    boolean shuffle = Boolean.TRUE.equals(s.spec().options().get("shuffle"));
     for (var part : parts.entrySet()) {
-      fieldsByPart.put(part.getKey(), computeFields(fieldGraph, part.getValue(), fieldTypes));
+      Dataset rows = Dataset.of(computeFields(fieldGraph, part.getValue(), fieldTypes));
+      if (shuffle) {
+        rows = rows.select(permutation(rows.size(), (Long) s.spec().options().get("seed")));
+      }
+      fieldsByPart.put(part.getKey(), rows);
     }
     Scope splitScope = new Scope(globals);
     for (var part : fieldsByPart.entrySet()) {
-      int rows = part.getValue().values().iterator().next().dim(0);
-      splitScope.define(part.getKey(), new Val.SourcePart(part.getKey(), 0, rows));
+      splitScope.define(part.getKey(), new Val.SourcePart(part.getKey(), 0, part.getValue().size()));
     }
     Map<String, Dataset> splits = new LinkedHashMap<>();
     if (decl.splits().isEmpty()) {
       var first = fieldsByPart.entrySet().iterator().next();
-      splits.put("train", Dataset.of(first.getValue()));
+      splits.put("train", first.getValue());
     }
     for (Decl.Split sp : decl.splits()) {
       Val v = tracer.eval(sp.value(), splitScope);
@@ -123,9 +127,25 @@ final class DataLowering {
         throw Tracer.error(ErrorCode.DATA_FIELD, sp.value().span(), "split `" + sp.name() + "` must be rows of a part ("
             + String.join(", ", fieldsByPart.keySet()) + "), got " + v.describe());
       }
-      splits.put(sp.name(), Dataset.of(fieldsByPart.get(p.part())).slice((int) p.from(), (int) p.to()));
+      splits.put(sp.name(), fieldsByPart.get(p.part()).slice((int) p.from(), (int) p.to()));
     }
     return new Loaded(splits, fieldTypes);
+  }
+
+  /** A seeded random order of {@code n} rows (Fisher-Yates), the same on every machine. */
+  static int[] permutation(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 
   private static TensorType declaredType(Decl.DataField f, Tracer tracer, Scope scope) throws CheckError {

@@ -28,6 +28,6 @@ class DigitsExampleTest {
     var history = trainer.fit();
     Trainer.Scores test = trainer.evaluate(p.splits().get("test"));
     assertTrue(history.get(history.size() - 1).train().loss() < history.get(0).train().loss(), "loss decreases");
-    assertTrue(test.metrics().get("accuracy") >= 0.85, "test accuracy " + test + "\n" + log);
+    assertTrue(test.metrics().get("accuracy") >= 0.95, "test accuracy " + test + "\n" + log);
   }
 }
