@@ -13,6 +13,7 @@ import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.data.CsvReader;
+import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.CsvTable;
 import dev.nnet.runtime.data.DataError;
 import dev.nnet.runtime.data.Dataset;
@@ -108,7 +109,8 @@ final class DataLowering {
     for (var part : parts.entrySet()) {
       Dataset rows = Dataset.of(computeFields(fieldGraph, part.getValue(), fieldTypes));
       if (shuffle) {
-        rows = rows.select(permutation(rows.size(), (Long) s.spec().options().get("seed")));
+        long seed = (Long) s.spec().options().get("seed");
+        rows = rows.select(Batches.permutation(rows.size(), new SplittableRandom(seed)));
       }
       fieldsByPart.put(part.getKey(), rows);
     }
@@ -130,22 +132,6 @@ final class DataLowering {
       splits.put(sp.name(), fieldsByPart.get(p.part()).slice((int) p.from(), (int) p.to()));
     }
     return new Loaded(splits, fieldTypes);
-  }
-
-  /** A seeded random order of {@code n} rows (Fisher-Yates), the same on every machine. */
-  static int[] permutation(int n, long seed) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    SplittableRandom r = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 
   private static TensorType declaredType(Decl.DataField f, Tracer tracer, Scope scope) throws CheckError {

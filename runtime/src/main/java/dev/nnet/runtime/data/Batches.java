@@ -91,18 +91,29 @@ public final class Batches {
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be at least 0, got " + epoch);
     }
-    int n = data.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
     if (!shuffle) {
+      int[] order = new int[data.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
       return order;
     }
     SplittableRandom root = new SplittableRandom(seed);
     SplittableRandom rng = root.split();
     for (int e = 0; e < epoch; e++) {
       rng = root.split();
+    }
+    return permutation(data.size(), rng);
+  }
+
+  /**
+   * A random order of {@code 0..n-1} drawn from {@code rng} by the Fisher–Yates steps of the class
+   * comment, so the same generator state gives the same order on every JDK.
+   */
+  public static int[] permutation(int n, SplittableRandom rng) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
     }
     for (int i = n - 1; i > 0; i--) {
       int j = (int) Math.floorMod(rng.nextLong(), (long) i + 1);
