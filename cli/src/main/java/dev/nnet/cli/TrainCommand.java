@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
       Profile p = trainer.stepProfile();
       System.out.print(p.table(15));
       System.out.printf("outside kernels (batches, executor bookkeeping): %.3f ms per step%n",
-          (trainer.stepNanos() - p.totalNanos()) / 1e6 / Math.max(1, p.runs()));
+          (Trainer.timedSeconds(history) * 1e9 - p.totalNanos()) / 1e6 / Math.max(1, p.runs()));
     }
     System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
     Dataset test = plan.splits().get("test");

@@ -152,8 +152,7 @@ public final class Executor {
    */
   public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng, Profile profile) {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
-    BufferPool borrowed = idlePools.poll();
-    BufferPool pool = borrowed != null ? borrowed : new BufferPool();
+    BufferPool pool = borrowPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
@@ -209,10 +208,15 @@ public final class Executor {
     if (dead.dtype() == DType.I64) {
       return;
     }
-    BufferPool borrowed = idlePools.poll();
-    BufferPool pool = borrowed != null ? borrowed : new BufferPool();
+    BufferPool pool = borrowPool();
     pool.adopt(dead.floats());
     idlePools.push(pool);
+  }
+
+  /** An idle pool of an earlier run, or a new one when every pool is in use; push it back when done. */
+  private BufferPool borrowPool() {
+    BufferPool idle = idlePools.poll();
+    return idle != null ? idle : new BufferPool();
   }
 
   private static void release(int id, Tensor[] values, Map<float[], Integer> sharers, BufferPool pool) {

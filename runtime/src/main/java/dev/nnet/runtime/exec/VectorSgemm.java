@@ -21,10 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>The micro-kernel holds a {@value #MR} x {@link #NR} tile of C in 12 vector registers (AVX2:
  *       12 of 16 ymm) over the k loop: per step it loads two B vectors, broadcasts six A values and
  *       issues twelve FMAs.</li>
- *   <li>k is cut into blocks of {@value #KC}, packed one at a time (so the packed operands stay in
- *       L2), and rows into blocks of {@value #MC_PANELS} micro-panels,
+ *   <li>k is cut into equal blocks of at most {@value #KC}, packed one at a time (so the packed
+ *       operands stay in L2), and rows into blocks of {@value #MC_PANELS} micro-panels,
  *       so that a B micro-panel (16 KB with 8-float vectors) stays in L1 while the A micro-panels of
- *       the row block stream from L2; later k blocks add into C.</li>
+ *       the row block stream from L2; later k blocks add into C, which the micro-kernel loads
+ *       before its loop.</li>
  *   <li>Two cores split C by columns when packing A twice costs less than packing B twice (and by
  *       rows otherwise); each packs its own operands into thread-local scratch, so there is one
  *       fork and join per product and no allocation.</li>

@@ -62,10 +62,18 @@ public final class Trainer {
 
   /** Training samples per second over the epochs after the first (which includes JIT warm-up). */
   public static double throughput(List<Epoch> history) {
-    List<Epoch> timed = history.size() > 1 ? history.subList(1, history.size()) : history;
-    double seconds = timed.stream().mapToDouble(Epoch::seconds).sum();
-    long samples = timed.stream().mapToLong(Epoch::samples).sum();
+    double seconds = timedSeconds(history);
+    long samples = timedEpochs(history).stream().mapToLong(Epoch::samples).sum();
     return seconds > 0 ? samples / seconds : 0;
+  }
+
+  /** Time in training steps over the epochs after the first (all of them if there is one). */
+  public static double timedSeconds(List<Epoch> history) {
+    return timedEpochs(history).stream().mapToDouble(Epoch::seconds).sum();
+  }
+
+  private static List<Epoch> timedEpochs(List<Epoch> history) {
+    return history.size() > 1 ? history.subList(1, history.size()) : history;
   }
 
   private final Config config;
@@ -74,7 +82,6 @@ public final class Trainer {
   private final Executor eval;
   private final Map<String, Tensor> values = new LinkedHashMap<>();
   private Profile stepProfile;
-  private long stepNanos;
 
   public Trainer(Config config, ProgressBar progress) {
     this.config = config;
@@ -101,8 +108,8 @@ public final class Trainer {
 
   /**
    * Times every kernel of the training steps from now on (a little overhead per node), leaving out
-   * the first epoch, which warms up the JIT, as {@link #throughput} does; the result is
-   * {@link #stepProfile()}.
+   * the first epoch, which warms up the JIT, as {@link #throughput} and {@link #timedSeconds} do;
+   * the result is {@link #stepProfile()}.
    */
   public void enableProfiling() {
     stepProfile = new Profile(config.step());
@@ -111,14 +118,6 @@ public final class Trainer {
   /** The kernel times of the training steps since {@link #enableProfiling()}, or null. */
   public Profile stepProfile() {
     return stepProfile;
-  }
-
-  /**
-   * Wall time of the training steps after the first epoch, from feeding the batch to storing the
-   * update.
-   */
-  public long stepNanos() {
-    return stepNanos;
   }
 
   /**
@@ -151,7 +150,6 @@ public final class Trainer {
       BatchIterator it = batches.epoch(e);
       boolean timed = e > 0 || config.epochs() == 1; // the first epoch warms up the JIT
       while (it.hasNext()) {
-        long stepStart = System.nanoTime();
         Dataset batch = it.next();
         Map<String, Tensor> feeds = new LinkedHashMap<>(values);
         feeds.putAll(batch.columns());
@@ -169,9 +167,6 @@ public final class Trainer {
             }
           }
         });
-        if (timed) {
-          stepNanos += System.nanoTime() - stepStart;
-        }
         if (report) {
           progress.step(n, loss);
         }
