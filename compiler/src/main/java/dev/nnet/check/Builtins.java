@@ -2,6 +2,7 @@ package dev.nnet.check;
 
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
@@ -200,7 +201,7 @@ final class Builtins {
         case RECIPROCAL -> 1 / v;
         case SIN -> Math.sin(v);
         case COS -> Math.cos(v);
-        case ERF -> dev.nnet.runtime.exec.Erf.erf(v);
+        case ERF -> dev.nnet.ir.Erf.erf(v);
         case FLOOR -> Math.floor(v);
       };
       return new Val.Float(r);
@@ -329,15 +330,15 @@ final class Builtins {
     List<Double> flat = new ArrayList<>();
     flattenLiteral(values.value(), 0, shape, flat, values.span());
     int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
-    dev.nnet.runtime.Tensor value;
+    ConstantData value;
     if (dtype == DType.I64) {
-      value = dev.nnet.runtime.Tensor.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);
+      value = ConstantData.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);
     } else {
       float[] f = new float[flat.size()];
       for (int i = 0; i < f.length; i++) {
         f[i] = dtype == DType.BOOL ? (flat.get(i) != 0 ? 1f : 0f) : flat.get(i).floatValue();
       }
-      value = dtype == DType.BOOL ? dev.nnet.runtime.Tensor.ofBool(f, dims) : dev.nnet.runtime.Tensor.of(f, dims);
+      value = ConstantData.ofFloats(dtype, f, dims);
     }
     return new Val.Tensor(t.graph().addChecked(new Op.Constant(value), span), span);
   }

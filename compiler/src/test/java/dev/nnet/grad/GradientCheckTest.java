@@ -3,6 +3,7 @@ package dev.nnet.grad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.GraphBuilder;
@@ -103,7 +104,7 @@ class GradientCheckTest {
         -1, 1));
     cases.add(new Case("gather", List.of(new int[] {5, 3}),
         in -> b -> op(b, new Op.Gather(), in.get(0),
-            b.addChecked(new Op.Constant(Tensor.ofLongs(new long[] {4, 0, 4, 2}, 4)), S)), -1, 1));
+            b.addChecked(new Op.Constant(ConstantData.ofLongs(new long[] {4, 0, 4, 2}, 4)), S)), -1, 1));
     cases.add(new Case("log_softmax composite", List.of(new int[] {3, 4}), in -> b -> {
       Value x = in.get(0);
       Value mx = op(b, new Op.StopGradient(), op(b, new Op.Reduce(ReduceFn.MAX, List.of(1), true), x));
@@ -138,7 +139,7 @@ class GradientCheckTest {
     for (int k = 0; k < w.length; k++) {
       w[k] = (float) (rng.nextDouble() * 2 - 1);
     }
-    Value weights = b.addChecked(new Op.Constant(Tensor.of(w, yShape)), S);
+    Value weights = b.addChecked(new Op.Constant(ConstantData.ofFloats(DType.F32, w, yShape)), S);
     Value loss = op(b, new Op.Reduce(ReduceFn.SUM, GraphBuilder.allAxes(y.rank()), false),
         op(b, new Op.Binary(BinaryFn.MUL), y, weights));
     List<Value> grads = Differentiator.gradients(b, loss, inputs);

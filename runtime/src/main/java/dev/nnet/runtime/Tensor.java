@@ -1,5 +1,6 @@
 package dev.nnet.runtime;
 
+import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.DType;
 import java.util.Arrays;
 
@@ -32,6 +33,11 @@ public final class Tensor {
   /** An f32 tensor that takes ownership of {@code data}. */
   public static Tensor of(float[] data, int... shape) {
     return new Tensor(DType.F32, shape, data, null);
+  }
+
+  /** A tensor holding a copy of a graph constant's elements. */
+  public static Tensor of(ConstantData c) {
+    return c.dtype() == DType.I64 ? ofLongs(c.longs(), c.shape()) : new Tensor(c.dtype(), c.shape(), c.floats(), null);
   }
 
   /** A bool tensor stored as 0/1 floats; takes ownership of {@code data}. */

@@ -1,5 +1,6 @@
 package dev.nnet.runtime.exec;
 
+import dev.nnet.ir.Erf;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.UnaryFn;

@@ -56,6 +56,8 @@ public final class Executor {
    * arrays of the runs before it (a training step allocates nothing in the steady state).
    */
   private final Deque<BufferPool> idlePools = new ConcurrentLinkedDeque<>();
+  /** The value of each constant node, made once (kernels never write into their inputs). */
+  private final Tensor[] constants;
 
   /** Prepares to run {@code graph}: works out which nodes matter, when each value dies and which transposes to skip. */
   public Executor(Graph graph) {
@@ -73,6 +75,12 @@ public final class Executor {
         for (int in : graph.node(id).inputs()) {
           live[in] = true;
         }
+      }
+    }
+    this.constants = new Tensor[n];
+    for (Node node : graph.nodes()) {
+      if (node.op() instanceof Op.Constant c) {
+        constants[node.id()] = Tensor.of(c.value());
       }
     }
     this.lastUse = new int[n];
@@ -244,7 +252,7 @@ public final class Executor {
     } else if (op instanceof Op.Parameter o) {
       return feeds.get(o.name());
     } else if (op instanceof Op.Constant o) {
-      return o.value();
+      return constants[node.id()];
     } else if (op instanceof Op.Fill o) {
       return CreationKernels.fill(o.value(), o.type().dtype(), o.type().shape().evaluate(bindings), pool);
     } else if (op instanceof Op.RandomUniform o) {

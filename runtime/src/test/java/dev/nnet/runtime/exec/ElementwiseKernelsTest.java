@@ -1,5 +1,6 @@
 package dev.nnet.runtime.exec;
 
+import dev.nnet.ir.Erf;
 import static dev.nnet.runtime.exec.SingleOpGraph.assertFloats;
 import static dev.nnet.runtime.exec.SingleOpGraph.assertLongs;
 import static dev.nnet.runtime.exec.SingleOpGraph.run;

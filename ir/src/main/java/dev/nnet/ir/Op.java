@@ -1,6 +1,5 @@
 package dev.nnet.ir;
 
-import dev.nnet.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,13 +40,13 @@ public sealed interface Op {
   }
 
   /** A concrete constant tensor. */
-  record Constant(Tensor value) implements Op {
+  record Constant(ConstantData value) implements Op {
     public int arity() { return 0; }
     public String text() {
-      return value.size() == 1 ? "const " + value.getFlat(0) : "const " + Arrays.toString(value.shape());
+      return value.size() == 1 ? "const " + value.get(0) : "const " + Arrays.toString(value.shape());
     }
     public TensorType infer(List<TensorType> in) {
-      return new TensorType(value.dtype(), Shape.of(Arrays.stream(value.shape()).asLongStream().toArray()));
+      return value.type();
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.ir;
 
 /**
  * The error function in double precision, for GELU. Java's {@code Math} has none; common float
