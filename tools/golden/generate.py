@@ -78,15 +78,17 @@ def f32(a):
     return np.asarray(a, dtype=np.float32)
 
 
-def uniform(shape, low, high):
-    return f32(RNG.uniform(low, high, size=shape))
+def uniform(shape, low, high, rng=None):
+    return f32((RNG if rng is None else rng).uniform(low, high, size=shape))
 
 
-def forward_and_grads(inputs, fn, no_grad=()):
+def forward_and_grads(inputs, fn, no_grad=(), rng=None, upstream=None):
     """inputs: ordered (name, numpy array); fn(dict of torch tensors) -> torch tensor.
 
     Returns the tensor rows for the case: the inputs (and "w"), out, and grad of every f32 input
-    not named in no_grad (such a case must say so with attr nograd, which the Java side checks)."""
+    not named in no_grad (such a case must say so with attr nograd, which the Java side checks).
+    The upstream weight w is upstream(shape) if given, else uniform in [-1, 1) from rng (default:
+    the shared RNG)."""
     tensors = {}
     float_names = []
     for name, arr in inputs:
@@ -104,7 +106,7 @@ def forward_and_grads(inputs, fn, no_grad=()):
     rows = [("in", name, arr) for name, arr in inputs]
     if y.dtype != torch.float64 or not float_names:
         return rows + [("out", "y", y.detach().numpy())]
-    w = uniform(tuple(y.shape), -1, 1)
+    w = uniform(tuple(y.shape), -1, 1, rng) if upstream is None else f32(upstream(tuple(y.shape)))
     loss = (y * torch.tensor(w.astype(np.float64))).sum()
     grads = torch.autograd.grad(loss, [tensors[n] for n in float_names], allow_unused=True)
     rows.append(("in", "w", w))
@@ -343,6 +345,242 @@ checked by compiling `model Golden() { forward(<params>) = <expr> }` with the re
     gf.write()
 
 
+def conv_pool():
+    """Convolution, transposed convolution, pooling, padding and flip, called as the std library's
+    functions (stdlib-style cases: attrs params and expr). Its own RNG, so the other files do not
+    move when cases are added here."""
+    rng = np.random.default_rng(20240617)
+    gf = GoldenFile("conv.txt", """conv1d/2d/3d, conv_transpose1d/2d/3d, max_pool1d/2d/3d, avg_pool1d/2d/3d,
+pad and flip against torch.nn.functional (no bias). Checked like stdlib.txt: each case compiles
+`model Golden() { forward(<params>) = <expr> }` with the real checker. Semantics pinned here:
+padding = "same" with an even total pad puts the extra element on the right/bottom; max pool pads
+with -inf and routes a tie's gradient to the first maximum (in row-major window order); with
+ceil_mode a window that would start in the right padding is dropped; avg pool with ceil_mode
+divides an overhanging window by the elements inside input + padding (count_include_pad = true)
+or inside the input (false), never by the full kernel size.""")
+
+    def lit(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"%s"' % v
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(lit(e) for e in v) + "]"
+        return repr(v)
+
+    def torch_arg(v):
+        return tuple(v) if isinstance(v, list) else v
+
+    def call(fn, inputs, pos=(), kw=None, params=None, name=None, no_grad=()):
+        """One case calling fn(inputs..., pos..., **kw) on both sides; params defaults to symbols."""
+        kw = kw or {}
+        args = [n for n, _ in inputs] + [lit(v) for v in pos] + ["%s = %s" % (k, lit(v)) for k, v in kw.items()]
+        expr = "%s(%s)" % (fn, ", ".join(args))
+        if fn == "flip":
+            tfn = lambda t: torch.flip(t[inputs[0][0]], pos[0])
+        elif fn == "pad":
+            tfn = lambda t: F.pad(t[inputs[0][0]], pos[0], **kw)
+        else:
+            tfn = lambda t: getattr(F, fn)(*[t[n] for n, _ in inputs], *[torch_arg(v) for v in pos],
+                                           **{k: torch_arg(v) for k, v in kw.items()})
+        case(name or expr, params or symbols(inputs), expr, inputs, tfn, no_grad)
+
+    def case(name, params, expr, inputs, fn, no_grad=()):
+        assert all(n != "w" for n, _ in inputs), "w names the upstream weight"
+        attrs = {"params": params, "expr": expr}
+        if no_grad:
+            attrs["nograd"] = ",".join(no_grad)
+        rows = forward_and_grads(inputs, fn, no_grad, rng, odd_sixteenths)
+        for role, n, arr in rows:
+            assert np.all(np.isfinite(arr)), (name, role, n)
+        gf.case(name, attrs, rows)
+
+    def symbols(inputs):
+        names = {"x": {3: "N, C, L", 4: "N, C, H, W", 5: "N, C, D, H, W"},
+                 "weight": {3: "O, I, K", 4: "O, I, KH, KW", 5: "O, I, KD, KH, KW"}}
+        return ", ".join("%s: [%s]" % (n, names[n][a.ndim]) for n, a in inputs)
+
+    def u(*shape, scale=1.0):
+        """Random values on the grid scale * k / 16, k in -16..16: exact in float32, printed short
+        (this file would be several times larger with 9-digit inputs)."""
+        return f32(rng.integers(-16, 17, size=shape) * (scale / 16))
+
+    def odd_sixteenths(shape):
+        """The upstream weight: +-1/16, 3/16, ..., 15/16 (never 0, so every output is weighed)."""
+        return f32((2 * rng.integers(-8, 8, size=shape) + 1) / 16)
+
+    def distinct(*shape, offset=0.0):
+        """A random permutation of offset + (k - size/2) / 8: max pool never sees a tie or near-tie."""
+        n = int(np.prod(shape))
+        return f32(offset + (rng.permutation(n) - n // 2) / 8).reshape(shape)
+
+    def ties(*shape):
+        return f32(rng.integers(0, 3, size=shape))
+
+    # ---- convolution ----
+    call("conv1d", [("x", u(2, 2, 6)), ("weight", u(3, 2, 3, scale=0.5))])
+    call("conv1d", [("x", u(1, 2, 8)), ("weight", u(2, 2, 4, scale=0.5))], kw={"stride": 2, "padding": 1})
+    call("conv1d", [("x", u(1, 2, 9)), ("weight", u(2, 2, 3, scale=0.5))], kw={"padding": 2, "dilation": 2})
+    call("conv1d", [("x", u(1, 2, 7)), ("weight", u(2, 2, 5, scale=0.5))], kw={"padding": "same"},
+         name="conv1d same odd kernel 5")
+    call("conv1d", [("x", u(1, 2, 7)), ("weight", u(2, 2, 4, scale=0.5))], kw={"padding": "same"},
+         name="conv1d same even kernel 4 (pad 1 left, 2 right)")
+    call("conv1d", [("x", u(1, 1, 10)), ("weight", u(2, 1, 4, scale=0.5))], kw={"padding": "same", "dilation": 3},
+         name="conv1d same kernel 4 dilation 3 (pad 4 left, 5 right)")
+    call("conv1d", [("x", u(1, 2, 7)), ("weight", u(2, 2, 2, scale=0.5))], kw={"padding": "same", "dilation": 2},
+         name="conv1d same kernel 2 dilation 2 (pad 1 each side)")
+    call("conv1d", [("x", u(1, 2, 6)), ("weight", u(2, 2, 3, scale=0.5))], kw={"padding": "valid"})
+    call("conv1d", [("x", u(1, 4, 5)), ("weight", u(4, 2, 3, scale=0.5))], kw={"padding": 1, "groups": 2})
+    call("conv1d", [("x", u(1, 3, 7)), ("weight", u(3, 1, 3, scale=0.5))], kw={"stride": [2], "padding": [1], "groups": 3},
+         name="conv1d depthwise, ints as one-entry lists")
+
+    call("conv2d", [("x", u(2, 2, 4, 5)), ("weight", u(2, 2, 3, 3, scale=0.5))])
+    call("conv2d", [("x", u(1, 2, 5, 6)), ("weight", u(2, 2, 3, 3, scale=0.5))], kw={"stride": 2, "padding": 1})
+    call("conv2d", [("x", u(1, 1, 6, 6)), ("weight", u(1, 1, 3, 3, scale=0.5))], kw={"stride": 2},
+         name="conv2d stride 2 leaves the last row and column unread")
+    call("conv2d", [("x", u(1, 1, 6, 7)), ("weight", u(2, 1, 3, 2, scale=0.5))],
+         kw={"stride": [2, 1], "padding": [1, 0], "dilation": [1, 2]})
+    call("conv2d", [("x", u(1, 1, 4, 7)), ("weight", u(2, 1, 2, 3, scale=0.5))], kw={"stride": [1, 3], "padding": [0, 2]})
+    call("conv2d", [("x", u(1, 1, 6, 6)), ("weight", u(2, 1, 3, 3, scale=0.5))], kw={"padding": 2, "dilation": 2})
+    call("conv2d", [("x", u(1, 4, 3, 3)), ("weight", u(4, 2, 2, 2, scale=0.5))], kw={"padding": 1, "groups": 2})
+    call("conv2d", [("x", u(1, 3, 4, 4)), ("weight", u(3, 1, 3, 3, scale=0.5))], kw={"padding": 1, "groups": 3},
+         name="conv2d depthwise groups 3")
+    call("conv2d", [("x", u(1, 2, 5, 5)), ("weight", u(4, 1, 3, 3, scale=0.5))], kw={"stride": 2, "groups": 2},
+         name="conv2d depthwise multiplier 2 stride 2")
+    call("conv2d", [("x", u(1, 1, 4, 5)), ("weight", u(2, 1, 3, 5, scale=0.5))], kw={"padding": "same"},
+         name="conv2d same odd kernel 3x5")
+    call("conv2d", [("x", u(1, 1, 4, 5)), ("weight", u(2, 1, 2, 4, scale=0.5))], kw={"padding": "same"},
+         name="conv2d same even kernel 2x4 (extra pad bottom and right)")
+    call("conv2d", [("x", u(1, 1, 5, 5)), ("weight", u(1, 1, 4, 3, scale=0.5))], kw={"padding": "same", "dilation": [1, 2]},
+         name="conv2d same kernel 4x3 dilation 1,2")
+    call("conv2d", [("x", u(1, 2, 4, 5)), ("weight", u(2, 2, 3, 2, scale=0.5))], kw={"padding": "valid"})
+    call("conv2d", [("x", u(2, 3, 3, 3)), ("weight", u(2, 3, 1, 1, scale=0.5))], name="conv2d 1x1")
+    # LeNet-5's shapes. Full feature maps would make the file several times larger, so each conv is
+    # followed by a non-overlapping average pool (as LeNet's own subsampling) and one input has no
+    # golden gradient (the network input of C1; the weight of C3, whose 2400 values dominate).
+    x, w = u(2, 1, 28, 28), u(6, 1, 5, 5, scale=0.25)
+    case("lenet C1: conv2d 1x28x28 6@5x5 pad 2, batch 2, then avg_pool2d 7", "x: [N, 1, 28, 28], weight: [6, 1, 5, 5]",
+         "avg_pool2d(conv2d(x, weight, padding = 2), 7)", [("x", x), ("weight", w)],
+         lambda t: F.avg_pool2d(F.conv2d(t["x"], t["weight"], padding=2), 7), no_grad=("x",))
+    x, w = u(1, 6, 14, 14), f32(rng.integers(-4, 5, size=(16, 6, 5, 5)) / 32)
+    case("lenet C3: conv2d 6x14x14 16@5x5, then avg_pool2d 5", "x: [N, 6, 14, 14], weight: [16, 6, 5, 5]",
+         "avg_pool2d(conv2d(x, weight), 5)", [("x", x), ("weight", w)],
+         lambda t: F.avg_pool2d(F.conv2d(t["x"], t["weight"]), 5), no_grad=("weight",))
+
+    call("conv3d", [("x", u(1, 1, 3, 4, 4)), ("weight", u(2, 1, 2, 3, 3, scale=0.5))])
+    call("conv3d", [("x", u(1, 1, 4, 4, 5)), ("weight", u(1, 1, 3, 3, 3, scale=0.5))], kw={"stride": 2, "padding": 1})
+    call("conv3d", [("x", u(1, 1, 4, 4, 5)), ("weight", u(1, 1, 2, 2, 3, scale=0.5))],
+         kw={"stride": [1, 2, 2], "padding": [0, 1, 1], "dilation": [2, 1, 1]})
+    call("conv3d", [("x", u(1, 2, 3, 3, 3)), ("weight", u(2, 1, 3, 2, 2, scale=0.5))], kw={"padding": "same", "groups": 2},
+         name="conv3d same kernel 3x2x2 groups 2")
+
+    # ---- transposed convolution (weight [C_in, C_out / groups, *K]) ----
+    call("conv_transpose1d", [("x", u(2, 2, 4)), ("weight", u(2, 3, 3, scale=0.5))])
+    call("conv_transpose1d", [("x", u(1, 2, 4)), ("weight", u(2, 2, 3, scale=0.5))],
+         kw={"stride": 2, "padding": 1, "output_padding": 1})
+    call("conv_transpose1d", [("x", u(1, 4, 4)), ("weight", u(4, 1, 3, scale=0.5))], kw={"groups": 2, "dilation": 2})
+    call("conv_transpose1d", [("x", u(1, 2, 5)), ("weight", u(2, 1, 3, scale=0.5))],
+         kw={"padding": 2, "output_padding": 1, "dilation": 2},
+         name="conv_transpose1d output_padding 1 with stride 1 dilation 2")
+    call("conv_transpose2d", [("x", u(1, 2, 3, 3)), ("weight", u(2, 2, 3, 3, scale=0.5))])
+    call("conv_transpose2d", [("x", u(1, 2, 2, 3)), ("weight", u(2, 1, 3, 3, scale=0.5))], kw={"stride": 2})
+    call("conv_transpose2d", [("x", u(1, 2, 3, 3)), ("weight", u(2, 1, 3, 3, scale=0.5))],
+         kw={"stride": 2, "padding": 1, "output_padding": 1})
+    call("conv_transpose2d", [("x", u(1, 1, 3, 3)), ("weight", u(1, 1, 4, 4, scale=0.5))], kw={"stride": 2, "padding": 1},
+         name="conv_transpose2d kernel 4 stride 2 padding 1 (exact 2x upsampling)")
+    call("conv_transpose2d", [("x", u(1, 4, 2, 2)), ("weight", u(4, 1, 3, 3, scale=0.5))], kw={"stride": 2, "groups": 2})
+    call("conv_transpose2d", [("x", u(1, 1, 3, 3)), ("weight", u(1, 2, 3, 3, scale=0.5))], kw={"padding": 1, "dilation": 2})
+    call("conv_transpose2d", [("x", u(1, 2, 3, 3)), ("weight", u(2, 1, 3, 2, scale=0.5))],
+         kw={"stride": [2, 1], "padding": [1, 0], "output_padding": [1, 0]})
+    call("conv_transpose2d", [("x", u(1, 2, 2, 2)), ("weight", u(2, 1, 2, 3, scale=0.5))],
+         kw={"stride": [3, 2], "padding": [0, 1], "output_padding": [2, 1], "groups": 2, "dilation": [1, 2]})
+    call("conv_transpose3d", [("x", u(1, 1, 2, 2, 2)), ("weight", u(1, 1, 3, 3, 3, scale=0.5))],
+         kw={"stride": 2, "padding": 1, "output_padding": 1})
+    call("conv_transpose3d", [("x", u(1, 2, 2, 2, 2)), ("weight", u(2, 1, 2, 2, 2, scale=0.5))],
+         kw={"stride": [1, 2, 2], "groups": 2})
+
+    # ---- max pooling ----
+    call("max_pool1d", [("x", distinct(2, 2, 6))], pos=[2])
+    call("max_pool1d", [("x", distinct(1, 2, 9))], kw={"kernel_size": 3, "stride": 2})
+    call("max_pool1d", [("x", distinct(1, 2, 9))], kw={"kernel_size": 3, "stride": 2, "padding": 1, "dilation": 2})
+    call("max_pool1d", [("x", distinct(1, 2, 5))], kw={"kernel_size": 2, "stride": 2, "padding": 1, "ceil_mode": True},
+         name="max_pool1d ceil_mode drops the window that would start in the right padding (3 outputs)")
+    call("max_pool1d", [("x", distinct(1, 2, 8))], kw={"kernel_size": 3, "stride": 2, "ceil_mode": True},
+         name="max_pool1d ceil_mode last window hangs over")
+    x = f32([[[1, 3, 3, 2, 3, 3, 0], [2, 2, 2, 2, 2, 2, 2]]])
+    call("max_pool1d", [("x", x)], kw={"kernel_size": 3, "stride": 1}, name="max_pool1d ties go to the first maximum")
+    call("max_pool2d", [("x", distinct(1, 2, 4, 6))], pos=[2])
+    call("max_pool2d", [("x", distinct(1, 1, 7, 7))], kw={"kernel_size": 3, "stride": 2})
+    call("max_pool2d", [("x", distinct(1, 1, 6, 6, offset=-5.0))], kw={"kernel_size": 3, "stride": 2, "padding": 1},
+         name="max_pool2d padding is -inf (all inputs negative)")
+    call("max_pool2d", [("x", distinct(1, 1, 7, 7))], kw={"kernel_size": 3, "stride": 1, "dilation": 2})
+    call("max_pool2d", [("x", distinct(1, 1, 7, 7))], kw={"kernel_size": 2, "ceil_mode": True},
+         name="max_pool2d ceil_mode 7x7 kernel 2 (last windows hang over)")
+    call("max_pool2d", [("x", distinct(1, 1, 8, 7))],
+         kw={"kernel_size": [3, 2], "stride": [2, 3], "padding": [1, 0], "dilation": [1, 2], "ceil_mode": True})
+    call("max_pool2d", [("x", ties(1, 2, 4, 4))], kw={"kernel_size": 2, "stride": 1},
+         name="max_pool2d ties overlapping kernel 2 stride 1")
+    call("max_pool2d", [("x", ties(1, 1, 6, 6))], kw={"kernel_size": 3, "stride": 2, "padding": 1},
+         name="max_pool2d ties kernel 3 stride 2 padding 1")
+    x = np.zeros((1, 1, 4, 4), dtype=np.float32)
+    x[0, 0, 2:, 2:] = -1.0
+    call("max_pool2d", [("x", x)], pos=[2], name="max_pool2d all-equal windows")
+    call("max_pool3d", [("x", distinct(1, 1, 4, 4, 4))], pos=[2])
+    call("max_pool3d", [("x", distinct(1, 1, 3, 4, 6))], kw={"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True})
+    call("max_pool3d", [("x", ties(1, 1, 2, 3, 4))], kw={"kernel_size": [1, 2, 2], "stride": 1},
+         name="max_pool3d ties kernel 1x2x2 stride 1")
+
+    # ---- average pooling ----
+    call("avg_pool1d", [("x", u(2, 2, 6))], pos=[2])
+    for cip in (True, False):
+        call("avg_pool1d", [("x", u(1, 2, 7))], kw={"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": cip})
+        call("avg_pool1d", [("x", u(1, 2, 6))],
+             kw={"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": cip})
+        call("avg_pool1d", [("x", u(1, 2, 5))], kw={"kernel_size": 2, "ceil_mode": True, "count_include_pad": cip},
+             name="avg_pool1d ceil_mode no padding count_include_pad %s (overhang divides by 1)" % lit(cip))
+    call("avg_pool1d", [("x", u(1, 2, 5))], kw={"kernel_size": 2, "stride": 2, "padding": 1, "ceil_mode": True},
+         name="avg_pool1d ceil_mode drops the window that would start in the right padding")
+    call("avg_pool2d", [("x", u(1, 2, 4, 6))], pos=[2])
+    call("avg_pool2d", [("x", u(1, 1, 7, 7))], kw={"kernel_size": 3, "stride": 2})
+    for cip in (True, False):
+        call("avg_pool2d", [("x", u(1, 1, 6, 6))], kw={"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": cip})
+        call("avg_pool2d", [("x", u(1, 1, 7, 7))], kw={"kernel_size": 2, "ceil_mode": True, "count_include_pad": cip})
+        call("avg_pool2d", [("x", u(1, 1, 6, 7))],
+             kw={"kernel_size": [3, 2], "stride": [2, 2], "padding": [1, 1], "ceil_mode": True, "count_include_pad": cip})
+    call("avg_pool3d", [("x", u(1, 1, 4, 4, 4))], pos=[2])
+    for cip in (True, False):
+        call("avg_pool3d", [("x", u(1, 1, 3, 4, 6))],
+             kw={"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": cip})
+
+    # ---- pad (pairs from the last dim) ----
+    x3, x4 = u(1, 2, 5), u(1, 1, 4, 5)
+    p3, p4 = "x: [N, C, L]", "x: [N, C, H, W]"
+    call("pad", [("x", x3)], pos=[[1, 2]], params=p3)
+    call("pad", [("x", x3)], pos=[[2, 0]], kw={"mode": "constant", "value": 0.5}, params=p3)
+    call("pad", [("x", x3)], pos=[[1, 1, 2, 0]], kw={"value": -1.0}, params=p3, name="pad 3-D constant also pads C")
+    call("pad", [("x", x3)], pos=[[2, 3]], kw={"mode": "reflect"}, params=p3)
+    call("pad", [("x", x3)], pos=[[4, 4]], kw={"mode": "reflect"}, params=p3, name="pad 3-D reflect size - 1")
+    call("pad", [("x", x3)], pos=[[3, 1]], kw={"mode": "replicate"}, params=p3)
+    call("pad", [("x", x3)], pos=[[2, 3]], kw={"mode": "circular"}, params=p3)
+    call("pad", [("x", x3)], pos=[[5, 5]], kw={"mode": "circular"}, params=p3, name="pad 3-D circular pad = size")
+    call("pad", [("x", x4)], pos=[[1, 2, 0, 1]], params=p4)
+    call("pad", [("x", x4)], pos=[[1, 0, 0, 2, 1, 1]], kw={"mode": "constant", "value": -1.5}, params=p4,
+         name="pad 4-D constant also pads C")
+    call("pad", [("x", x4)], pos=[[1, 2, 3, 1]], kw={"mode": "reflect"}, params=p4)
+    call("pad", [("x", x4)], pos=[[4, 4, 3, 3]], kw={"mode": "reflect"}, params=p4, name="pad 4-D reflect size - 1")
+    call("pad", [("x", x4)], pos=[[2, 1, 0, 3]], kw={"mode": "replicate"}, params=p4)
+    call("pad", [("x", x4)], pos=[[1, 2, 2, 1]], kw={"mode": "circular"}, params=p4)
+    call("pad", [("x", x4)], pos=[[5, 0, 4, 4]], kw={"mode": "circular"}, params=p4, name="pad 4-D circular pad = size")
+
+    # ---- flip ----
+    x3 = u(2, 3, 4)
+    pf = "x: [A, B, C]"
+    for dims in ([0], [2], [0, 2], [2, 0, 1], [-1]):
+        call("flip", [("x", x3)], pos=[dims], params=pf)
+    call("flip", [("x", u(1, 2, 3, 4))], pos=[[1, 2]], params="x: [N, C, H, W]")
+    gf.write()
+
+
 def optimizers():
     gf = GoldenFile("optimizers.txt", """torch.optim steps on one parameter with a fixed sequence of gradients.
 Roles: in p (initial value), in grad1..gradK (the gradient fed at step k), out p1..pK (the parameter
@@ -397,5 +635,6 @@ if __name__ == "__main__":
     indexing()
     stdlib()
     optimizers()
+    conv_pool()
     total = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR))
     print("wrote %d bytes to %s" % (total, os.path.normpath(OUT_DIR)))
