@@ -141,6 +141,27 @@ final class Builtins {
       int axis = normalizeAxis(a.intValue(1, "axis", 0L), ts[0].value().rank(), span);
       return t.tensor(new Op.Concat(axis), span, ts);
     });
+    define(s, "flip", (t, a, span) -> {
+      a.expectAtMost(2, "x", "dims");
+      Val.Tensor x = a.tensor(0, "x");
+      Args.Arg dims = a.require(1, "dims");
+      List<Integer> axes = new ArrayList<>();
+      for (Val v : dims.value() instanceof Val.Int ? List.of(dims.value()) : list(a, 1, "dims")) {
+        axes.add(normalizeAxis(t.intOf(v, dims.span()), x.value().rank(), dims.span()));
+      }
+      return t.tensor(new Op.Flip(axes), span, x);
+    });
+    define(s, "arange", Builtins::arange);
+    define(s, "squeeze", Builtins::squeeze);
+    define(s, "unsqueeze", (t, a, span) -> {
+      a.expectAtMost(2, "x", "dim");
+      Val.Tensor x = a.tensor(0, "x");
+      int axis = normalizeAxis(a.intValue(1, "dim", null), x.value().rank() + 1, a.require(1, "dim").span());
+      List<Dim> dims = new ArrayList<>(x.value().shape().dims());
+      dims.add(axis, Dim.of(1));
+      return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    });
+    SpatialBuiltins.define(s);
     define(s, "zeros_like", (t, a, span) -> like(t, a, span, 0));
     define(s, "ones_like", (t, a, span) -> like(t, a, span, 1));
     define(s, "numel", (t, a, span) -> {
@@ -180,7 +201,7 @@ final class Builtins {
     return new ArrayList<>(new TreeSet<>(prelude().locals().keySet()));
   }
 
-  private static void define(Scope s, String name, BuiltinFunction f) {
+  static void define(Scope s, String name, BuiltinFunction f) {
     s.define(name, new Val.Builtin(name, f));
   }
 
@@ -189,21 +210,7 @@ final class Builtins {
     Args.Arg x = a.require(0, "x");
     if (!(x.value() instanceof Val.Tensor)) {
       double v = a.number(0, "x", null);
-      double r = switch (fn) {
-        case NEG -> -v;
-        case EXP -> Math.exp(v);
-        case LOG -> Math.log(v);
-        case SQRT -> Math.sqrt(v);
-        case ABS -> Math.abs(v);
-        case SIGN -> Math.signum(v);
-        case TANH -> Math.tanh(v);
-        case SIGMOID -> 1 / (1 + Math.exp(-v));
-        case RECIPROCAL -> 1 / v;
-        case SIN -> Math.sin(v);
-        case COS -> Math.cos(v);
-        case ERF -> dev.nnet.ir.Erf.erf(v);
-        case FLOOR -> Math.floor(v);
-      };
+      double r = fn.applyDouble(v); // the one scalar definition, shared with the kernels
       return new Val.Float(r);
     }
     Val.Tensor in = a.tensor(0, "x");
@@ -218,7 +225,7 @@ final class Builtins {
     if (dtype == null) {
       double p = a.number(0, "a", null);
       double q = a.number(1, "b", null);
-      return new Val.Float(fn == BinaryFn.MAX ? Math.max(p, q) : fn == BinaryFn.MIN ? Math.min(p, q) : Math.pow(p, q));
+      return new Val.Float(fn.applyDouble(p, q));
     }
     return t.tensor(new Op.Binary(fn), span, t.asTensor(x, dtype, span), t.asTensor(y, dtype, span));
   }
@@ -256,6 +263,58 @@ final class Builtins {
     }
     axes = new ArrayList<>(new TreeSet<>(axes));
     return t.tensor(new Op.Reduce(fn, axes, a.bool(-1, "keepdims", false)), span, x);
+  }
+
+  /**
+   * {@code arange(end)} or {@code arange(start, end, step = 1)}, as torch.arange: i64 when every
+   * argument is an int, else f32. {@code end} may be a dimension such as {@code T} when start is 0
+   * and step 1.
+   */
+  private static Val arange(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(3, "start", "end", "step");
+    boolean one = a.positional().size() == 1 && a.find(-1, "end") == null;
+    Args.Arg startArg = one ? null : a.find(0, "start");
+    Args.Arg endArg = one ? a.require(0, "end") : a.require(1, "end");
+    Args.Arg stepArg = a.find(2, "step");
+    boolean ints = (startArg == null || startArg.value() instanceof Val.Int) && endArg.value() instanceof Val.Int
+        && (stepArg == null || stepArg.value() instanceof Val.Int);
+    if (endArg.value() instanceof Val.Int e && !e.value().isConstant()) {
+      if (startArg != null && !(startArg.value() instanceof Val.Int si && si.value().equals(Dim.of(0)))
+          || stepArg != null && !(stepArg.value() instanceof Val.Int st && st.value().equals(Dim.of(1)))) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, endArg.span(), "`arange` up to the dimension " + e.value()
+            + " needs start 0 and step 1");
+      }
+      return new Val.Tensor(t.graph().addChecked(new Op.Arange(0, 1, e.value(), DType.I64), span), span);
+    }
+    double start = startArg == null ? 0 : a.number(0, "start", null);
+    double end = one ? a.number(0, "end", null) : a.number(1, "end", null);
+    double step = stepArg == null ? 1 : a.number(2, "step", null);
+    if (step == 0 || !Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
+      throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`arange` needs finite bounds and a non-zero step");
+    }
+    long length = Math.max(0, (long) Math.ceil((end - start) / step));
+    return new Val.Tensor(t.graph().addChecked(new Op.Arange(start, step, Dim.of(length), ints ? DType.I64 : DType.F32),
+        span), span);
+  }
+
+  /** {@code squeeze(x)} drops every axis of size 1; {@code squeeze(x, dim)} only that one, which must be 1. */
+  private static Val squeeze(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(2, "x", "dim");
+    Val.Tensor x = a.tensor(0, "x");
+    List<Dim> dims = new ArrayList<>(x.value().shape().dims());
+    Args.Arg dimArg = a.find(1, "dim");
+    if (dimArg == null) {
+      dims.removeIf(d -> d.equals(Dim.of(1)));
+    } else {
+      int axis = normalizeAxis(a.intValue(1, "dim", null), x.value().rank(), dimArg.span());
+      if (!dims.get(axis).equals(Dim.of(1))) {
+        throw new CheckError(dev.nnet.diag.Diagnostic.error(ErrorCode.OP_SHAPE, dimArg.span(), "`squeeze` of axis "
+            + axis + " needs size 1, but " + x.value().type() + " has " + dims.get(axis) + " there")
+            .withHelp("index or reduce that axis instead"));
+      }
+      dims.remove(axis);
+    }
+    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
   }
 
   private static Val reshape(Tracer t, Args a, SourceSpan span) throws CheckError {

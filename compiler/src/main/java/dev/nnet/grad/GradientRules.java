@@ -7,11 +7,13 @@ import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
+import dev.nnet.ir.OpVisitor;
 import dev.nnet.ir.ReduceFn;
 import dev.nnet.ir.Shape;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.ir.UnaryFn;
+import dev.nnet.ir.WindowFn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,73 +34,168 @@ final class GradientRules {
 
   /** Adjoints of {@code node}'s inputs given the adjoint {@code g} of its output. */
   List<Value> backward(Node node, Value g) {
-    SourceSpan s = node.span();
     List<Value> in = node.inputs().stream().map(b::value).toList();
-    Value y = b.value(node.id());
-    Op op = node.op();
-    if (op.arity() == 0) {
-      return List.of(); // inputs, params, constants, fills and random draws have no operands
+    return node.op().accept(new Rule(node.span(), in, b.value(node.id()), g));
+  }
+
+  /**
+   * The rule of each op, for one node: its operands {@code in}, its output {@code y} and the
+   * adjoint {@code g} of its output, giving the operands' adjoints (null where none flows).
+   */
+  private final class Rule implements OpVisitor<List<Value>> {
+    private final SourceSpan s;
+    private final List<Value> in;
+    private final Value y;
+    private final Value g;
+
+    Rule(SourceSpan s, List<Value> in, Value y, Value g) {
+      this.s = s;
+      this.in = in;
+      this.y = y;
+      this.g = g;
     }
-    if (op instanceof Op.StopGradient || op instanceof Op.ArgMax || op instanceof Op.OneHot) {
-      return nothing(1);
+
+    // Leaves have no operands, so nothing flows anywhere.
+    public List<Value> input(Op.Input op) { return List.of(); }
+    public List<Value> parameter(Op.Parameter op) { return List.of(); }
+    public List<Value> constant(Op.Constant op) { return List.of(); }
+    public List<Value> fill(Op.Fill op) { return List.of(); }
+    public List<Value> arange(Op.Arange op) { return List.of(); }
+    public List<Value> randomUniform(Op.RandomUniform op) { return List.of(); }
+    public List<Value> randomNormal(Op.RandomNormal op) { return List.of(); }
+
+    public List<Value> unary(Op.Unary op) {
+      return Collections.singletonList(GradientRules.this.unary(op.fn(), in.get(0), y, g, s));
     }
-    if (op instanceof Op.Cast c) {
-      return Collections.singletonList(in.get(0).dtype() == DType.F32 && c.to() == DType.F32 ? g : null);
+
+    public List<Value> binary(Op.Binary op) {
+      return GradientRules.this.binary(op.fn(), in.get(0), in.get(1), y, g, s);
     }
-    if (op instanceof Op.Unary u) {
-      return Collections.singletonList(unary(u.fn(), in.get(0), y, g, s));
-    }
-    if (op instanceof Op.Binary bin) {
-      return binary(bin.fn(), in.get(0), in.get(1), y, g, s);
-    }
-    if (op instanceof Op.Where) {
+
+    public List<Value> where(Op.Where op) {
       Value zero = zerosLike(g, s);
       return Arrays.asList(null,
           unbroadcast(op(new Op.Where(), s, in.get(0), g, zero), in.get(1).shape(), s),
           unbroadcast(op(new Op.Where(), s, in.get(0), zero, g), in.get(2).shape(), s));
     }
-    if (op instanceof Op.Reduce r) {
-      return List.of(reduce(r, in.get(0), y, g, s));
+
+    public List<Value> cast(Op.Cast op) {
+      return Collections.singletonList(in.get(0).dtype() == DType.F32 && op.to() == DType.F32 ? g : null);
     }
-    if (op instanceof Op.MatMul) {
-      return matmul(in.get(0), in.get(1), g, s);
-    }
-    if (op instanceof Op.Reshape) {
+
+    public List<Value> stopGradient(Op.StopGradient op) { return nothing(1); }
+
+    public List<Value> reshape(Op.Reshape op) {
       return List.of(op(new Op.Reshape(in.get(0).shape()), s, g));
     }
-    if (op instanceof Op.Permute p) {
-      List<Integer> inverse = new ArrayList<>(p.order());
-      for (int i = 0; i < p.order().size(); i++) {
-        inverse.set(p.order().get(i), i);
+
+    public List<Value> permute(Op.Permute op) {
+      List<Integer> inverse = new ArrayList<>(op.order());
+      for (int i = 0; i < op.order().size(); i++) {
+        inverse.set(op.order().get(i), i);
       }
       return List.of(op(new Op.Permute(inverse), s, g));
     }
-    if (op instanceof Op.Expand) {
+
+    public List<Value> expand(Op.Expand op) {
       return List.of(unbroadcast(g, in.get(0).shape(), s));
     }
-    if (op instanceof Op.Slice sl) {
-      return List.of(slice(sl, in.get(0), g, s));
+
+    public List<Value> slice(Op.Slice op) {
+      return List.of(GradientRules.this.slice(op, in.get(0), g, s));
     }
-    if (op instanceof Op.Concat c) {
+
+    public List<Value> concat(Op.Concat op) {
       List<Value> out = new ArrayList<>();
       long offset = 0;
       for (Value v : in) {
-        Dim size = v.shape().dim(c.axis());
+        Dim size = v.shape().dim(op.axis());
         if (!size.isConstant()) {
           throw new UnsupportedGradient("the gradient of a concat along an axis of symbolic size " + size);
         }
-        out.add(op(new Op.Slice(c.axis(), offset, offset + size.constant(), 1), s, g));
+        out.add(op(new Op.Slice(op.axis(), offset, offset + size.constant(), 1), s, g));
         offset += size.constant();
       }
       return out;
     }
-    if (op instanceof Op.Gather) {
+
+    public List<Value> pad(Op.Pad op) {
+      return List.of(op(new Op.PadTranspose(op.mode(), op.before(), op.after()), s, g));
+    }
+
+    public List<Value> padTranspose(Op.PadTranspose op) {
+      return List.of(op(new Op.Pad(op.mode(), op.before(), op.after(), 0), s, g));
+    }
+
+    public List<Value> flip(Op.Flip op) {
+      return List.of(op(new Op.Flip(op.axes()), s, g));
+    }
+
+    public List<Value> reduce(Op.Reduce op) {
+      return List.of(GradientRules.this.reduce(op, in.get(0), y, g, s));
+    }
+
+    public List<Value> argMax(Op.ArgMax op) { return nothing(1); }
+
+    public List<Value> window(Op.Window op) {
+      Value x = in.get(0);
+      return List.of(switch (op.fn()) {
+        case SUM -> op(new Op.WindowSumTranspose(op.geometry(), trailing(x, op.geometry().dims())), s, g);
+        case MAX -> op(new Op.WindowMaxGrad(op.geometry()), s, x, g);
+      });
+    }
+
+    public List<Value> windowSumTranspose(Op.WindowSumTranspose op) {
+      return List.of(op(new Op.Window(WindowFn.SUM, op.geometry()), s, g));
+    }
+
+    public List<Value> matMul(Op.MatMul op) {
+      return GradientRules.this.matmul(in.get(0), in.get(1), g, s);
+    }
+
+    public List<Value> conv(Op.Conv op) {
+      Value x = in.get(0);
+      Value w = in.get(1);
+      return List.of(op(new Op.ConvTranspose(op.geometry(), trailing(x, op.geometry().spatial())), s, g, w),
+          op(new Op.ConvFilterGrad(op.geometry(), kernel(w)), s, x, g));
+    }
+
+    public List<Value> convTranspose(Op.ConvTranspose op) {
+      Value dy = in.get(0);
+      Value w = in.get(1);
+      return List.of(op(new Op.Conv(op.geometry()), s, g, w), op(new Op.ConvFilterGrad(op.geometry(), kernel(w)), s, g, dy));
+    }
+
+    public List<Value> convFilterGrad(Op.ConvFilterGrad op) {
+      Value x = in.get(0);
+      Value dy = in.get(1);
+      return List.of(op(new Op.ConvTranspose(op.geometry(), trailing(x, op.geometry().spatial())), s, dy, g),
+          op(new Op.Conv(op.geometry()), s, x, g));
+    }
+
+    public List<Value> oneHot(Op.OneHot op) { return nothing(1); }
+
+    public List<Value> gather(Op.Gather op) {
       return Arrays.asList(op(new Op.ScatterAdd(in.get(0).shape().dim(0)), s, g, in.get(1)), null);
     }
-    if (op instanceof Op.ScatterAdd) {
+
+    public List<Value> scatterAdd(Op.ScatterAdd op) {
       return Arrays.asList(op(new Op.Gather(), s, g, in.get(1)), null);
     }
-    throw new UnsupportedGradient("the op " + op.text());
+
+    public List<Value> windowMaxGrad(Op.WindowMaxGrad op) {
+      throw new UnsupportedGradient("the gradient of max pooling's gradient (a second derivative through max pooling)");
+    }
+  }
+
+  /** The last {@code n} dims of {@code v} (the spatial dims of an [N, C, *S] tensor). */
+  private static List<Dim> trailing(Value v, int n) {
+    return v.shape().dims().subList(v.rank() - n, v.rank());
+  }
+
+  /** The kernel sizes of conv weights [O, I, *K], which are always concrete. */
+  private static List<Integer> kernel(Value w) {
+    return w.shape().dims().subList(2, w.rank()).stream().map(d -> Math.toIntExact(d.constant())).toList();
   }
 
   private static List<Value> nothing(int n) {
@@ -124,52 +221,38 @@ final class GradientRules {
   }
 
   private List<Value> binary(BinaryFn fn, Value a, Value c, Value y, Value g, SourceSpan s) {
-    if (fn.isComparison() || fn.isLogical() || a.dtype() != DType.F32) {
-      return nothing(2);
+    if (a.dtype() != DType.F32) {
+      return nothing(2); // integer and bool arithmetic carry no gradient
     }
-    Value ga;
-    Value gc;
-    switch (fn) {
-      case ADD -> {
-        ga = g;
-        gc = g;
-      }
-      case SUB -> {
-        ga = g;
-        gc = op(new Op.Unary(UnaryFn.NEG), s, g);
-      }
-      case MUL -> {
-        ga = mul(g, c, s);
-        gc = mul(g, a, s);
-      }
-      case DIV -> {
-        ga = div(g, c, s);
-        gc = op(new Op.Unary(UnaryFn.NEG), s, div(mul(g, y, s), c, s));
-      }
+    List<Value> grads = switch (fn) {
+      case ADD -> List.of(g, g);
+      case SUB -> List.of(g, op(new Op.Unary(UnaryFn.NEG), s, g));
+      case MUL -> List.of(mul(g, c, s), mul(g, a, s));
+      case DIV -> List.of(div(g, c, s), op(new Op.Unary(UnaryFn.NEG), s, div(mul(g, y, s), c, s)));
       case POW -> {
         // d/da a^c = c * a^(c-1), and 0 where c == 0 (as PyTorch: a^0 is constant, even at a = 0,
         // where c * a^(c-1) would be 0 * inf = NaN); d/dc a^c = a^c * log(a) (only where a > 0, as in
         // PyTorch's masked form)
         Value zeroExponent = op(new Op.Binary(BinaryFn.EQ), s, c, scalar(0, s));
-        ga = op(new Op.Where(), s, zeroExponent, scalar(0, s),
+        Value ga = op(new Op.Where(), s, zeroExponent, scalar(0, s),
             mul(g, mul(c, op(new Op.Binary(BinaryFn.POW), s, a, sub(c, scalar(1, s), s)), s), s));
         Value positive = op(new Op.Binary(BinaryFn.GT), s, a, scalar(0, s));
         Value logA = op(new Op.Unary(UnaryFn.LOG), s, op(new Op.Where(), s, positive, a, scalar(1, s)));
-        gc = mul(g, mul(y, logA, s), s);
+        yield List.of(ga, mul(g, mul(y, logA, s), s));
       }
       case MAX, MIN -> {
         // Ties split the gradient evenly, as PyTorch's maximum/minimum do.
         Value aWins = cast(op(new Op.Binary(fn == BinaryFn.MAX ? BinaryFn.GT : BinaryFn.LT), s, a, c), s);
         Value tie = mul(cast(op(new Op.Binary(BinaryFn.EQ), s, a, c), s), scalar(0.5, s), s);
         Value wa = add(aWins, tie, s);
-        ga = mul(g, wa, s);
-        gc = mul(g, sub(scalar(1, s), wa, s), s);
+        yield List.of(mul(g, wa, s), mul(g, sub(scalar(1, s), wa, s), s));
       }
-      default -> {
-        return nothing(2);
-      }
+      case LT, LE, GT, GE, EQ, NE, AND, OR -> null; // bool results: no gradient
+    };
+    if (grads == null) {
+      return nothing(2);
     }
-    return Arrays.asList(unbroadcast(ga, a.shape(), s), unbroadcast(gc, c.shape(), s));
+    return Arrays.asList(unbroadcast(grads.get(0), a.shape(), s), unbroadcast(grads.get(1), c.shape(), s));
   }
 
   private Value reduce(Op.Reduce r, Value x, Value y, Value g, SourceSpan s) {

@@ -13,5 +13,20 @@ public enum PadMode {
   /** Repeats the edge element: {@code [1, 1, 1, 2, 3, 4, 4]}. */
   REPLICATE,
   /** Wraps around: {@code [3, 4, 1, 2, 3, 4, 1]}; each pad must be at most the axis size. */
-  CIRCULAR
+  CIRCULAR;
+
+  /** The .nnet spelling: {@code "reflect"}. */
+  public String text() {
+    return name().toLowerCase();
+  }
+
+  /** Parses the .nnet spelling; null for anything else. */
+  public static PadMode parse(String s) {
+    for (PadMode m : values()) {
+      if (m.text().equals(s)) {
+        return m;
+      }
+    }
+    return null;
+  }
 }

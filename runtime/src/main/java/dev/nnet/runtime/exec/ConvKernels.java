@@ -29,7 +29,7 @@ public final class ConvKernels {
    */
   public static int[] outputSize(int[] in, int[] kernel, int[] stride, int[] padBefore, int[] padAfter,
       int[] dilation) {
-    return WindowGeometry.of("conv", in, kernel, stride, padBefore, padAfter, dilation).out.clone();
+    return SlidingWindows.of("conv", in, kernel, stride, padBefore, padAfter, dilation).out.clone();
   }
 
   /**
@@ -201,9 +201,9 @@ public final class ConvKernels {
     final int og;
     /** Rows of the column matrix: input channels per group times kernel taps. */
     final int rows;
-    final WindowGeometry g;
+    final SlidingWindows g;
 
-    private Layout(int n, int c, int o, int groups, WindowGeometry g) {
+    private Layout(int n, int c, int o, int groups, SlidingWindows g) {
       this.n = n;
       this.c = c;
       this.o = o;
@@ -232,7 +232,7 @@ public final class ConvKernels {
         throw new ExecutionError(what + ": filter " + Arrays.toString(w) + " needs " + (c / groups)
             + " input channels per group (" + c + " channels in " + groups + " groups)");
       }
-      WindowGeometry g = WindowGeometry.of(what, in, Arrays.copyOfRange(w, 2, w.length), stride, padBefore, padAfter,
+      SlidingWindows g = SlidingWindows.of(what, in, Arrays.copyOfRange(w, 2, w.length), stride, padBefore, padAfter,
           dilation);
       Math.toIntExact((long) n * Math.max(c, w[0]) * Math.max(g.inSize, g.outSize)); // the arrays must be indexable
       return new Layout(n, c, w[0], groups, g);

@@ -31,6 +31,27 @@ public final class CreationKernels {
     };
   }
 
+  /** {@code start + i * step} for i in 0..length-1, as f32 or i64 (rounded, as the values are whole numbers there). */
+  public static Tensor arange(double start, double step, int length, DType dtype, BufferPool pool) {
+    return switch (dtype) {
+      case I64 -> {
+        long[] d = new long[length];
+        for (int i = 0; i < length; i++) {
+          d[i] = Math.round(start + i * step);
+        }
+        yield Tensor.ofLongs(d, length);
+      }
+      case F32 -> {
+        float[] d = pool.take(length);
+        for (int i = 0; i < length; i++) {
+          d[i] = (float) (start + i * step);
+        }
+        yield Tensor.of(d, length);
+      }
+      case BOOL -> throw new ExecutionError("arange makes f32 or i64 values, not bool");
+    };
+  }
+
   /**
    * Uniform samples in [0, 1), drawn in row-major order from {@code rng} on the calling thread,
    * so a seeded generator gives the same tensor every time.

@@ -28,31 +28,11 @@ public final class ElementwiseKernels {
     return Tensor.of(out, x.shape());
   }
 
+  /** The scalar meaning is {@link UnaryFn#apply}, written once in the IR; this only loops. */
   private static void unaryRange(UnaryFn fn, float[] x, float[] y, int from, int to) {
-    switch (fn) {
-      case NEG -> { for (int i = from; i < to; i++) y[i] = -x[i]; }
-      case EXP -> { for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]); }
-      case LOG -> { for (int i = from; i < to; i++) y[i] = (float) Math.log(x[i]); }
-      case SQRT -> { for (int i = from; i < to; i++) y[i] = (float) Math.sqrt(x[i]); }
-      case ABS -> { for (int i = from; i < to; i++) y[i] = Math.abs(x[i]); }
-      case SIGN -> { for (int i = from; i < to; i++) y[i] = Math.signum(x[i]); }
-      case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]); }
-      case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
-      case RECIPROCAL -> { for (int i = from; i < to; i++) y[i] = 1f / x[i]; }
-      case SIN -> { for (int i = from; i < to; i++) y[i] = (float) Math.sin(x[i]); }
-      case COS -> { for (int i = from; i < to; i++) y[i] = (float) Math.cos(x[i]); }
-      case ERF -> { for (int i = from; i < to; i++) y[i] = (float) Erf.erf(x[i]); }
-      case FLOOR -> { for (int i = from; i < to; i++) y[i] = (float) Math.floor(x[i]); }
+    for (int i = from; i < to; i++) {
+      y[i] = fn.apply(x[i]);
     }
-  }
-
-  /** Logistic function; exp is only taken of non-positive numbers so it never overflows. */
-  static float sigmoid(float x) {
-    if (x >= 0) {
-      return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-    double e = Math.exp(x);
-    return (float) (e / (1.0 + e));
   }
 
   // ---- binary ---------------------------------------------------------------------------------
@@ -126,22 +106,8 @@ public final class ElementwiseKernels {
         return;
       }
     }
-    switch (fn) {
-      case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
-      case SUB -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] - b[ib + i * sb]; }
-      case MUL -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] * b[ib + i * sb]; }
-      case DIV -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] / b[ib + i * sb]; }
-      case POW -> { for (int i = 0; i < n; i++) y[o + i] = (float) Math.pow(a[ia + i * sa], b[ib + i * sb]); }
-      case MAX -> { for (int i = 0; i < n; i++) y[o + i] = Math.max(a[ia + i * sa], b[ib + i * sb]); }
-      case MIN -> { for (int i = 0; i < n; i++) y[o + i] = Math.min(a[ia + i * sa], b[ib + i * sb]); }
-      case LT -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] < b[ib + i * sb] ? 1f : 0f; }
-      case LE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] <= b[ib + i * sb] ? 1f : 0f; }
-      case GT -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] > b[ib + i * sb] ? 1f : 0f; }
-      case GE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] >= b[ib + i * sb] ? 1f : 0f; }
-      case EQ -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] == b[ib + i * sb] ? 1f : 0f; }
-      case NE -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != b[ib + i * sb] ? 1f : 0f; }
-      case AND -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f && b[ib + i * sb] != 0f ? 1f : 0f; }
-      case OR -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] != 0f || b[ib + i * sb] != 0f ? 1f : 0f; }
+    for (int i = 0; i < n; i++) {
+      y[o + i] = fn.apply(a[ia + i * sa], b[ib + i * sb]); // the one definition, in BinaryFn
     }
   }
 
@@ -199,53 +165,18 @@ public final class ElementwiseKernels {
   }
 
   private static void longRow(BinaryFn fn, long[] a, int ia, int sa, long[] b, int ib, int sb, long[] y, int o, int n) {
-    switch (fn) {
-      case ADD -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] + b[ib + i * sb]; }
-      case SUB -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] - b[ib + i * sb]; }
-      case MUL -> { for (int i = 0; i < n; i++) y[o + i] = a[ia + i * sa] * b[ib + i * sb]; }
-      case DIV -> {
-        for (int i = 0; i < n; i++) {
-          long d = b[ib + i * sb];
-          if (d == 0) {
-            throw new ExecutionError("integer division by zero");
-          }
-          y[o + i] = Math.floorDiv(a[ia + i * sa], d);
-        }
+    try {
+      for (int i = 0; i < n; i++) {
+        y[o + i] = fn.applyLong(a[ia + i * sa], b[ib + i * sb]);
       }
-      case POW -> { for (int i = 0; i < n; i++) y[o + i] = longPow(a[ia + i * sa], b[ib + i * sb]); }
-      case MAX -> { for (int i = 0; i < n; i++) y[o + i] = Math.max(a[ia + i * sa], b[ib + i * sb]); }
-      case MIN -> { for (int i = 0; i < n; i++) y[o + i] = Math.min(a[ia + i * sa], b[ib + i * sb]); }
-      default -> throw new ExecutionError("`" + fn.text() + "` is not defined on i64 values");
+    } catch (ArithmeticException e) {
+      throw new ExecutionError(e.getMessage());
     }
-  }
-
-  private static long longPow(long base, long exp) {
-    if (exp < 0) {
-      throw new ExecutionError("integers to negative integer powers are not allowed: " + base + " ** " + exp);
-    }
-    long r = 1;
-    for (long e = exp, x = base; e > 0; e >>= 1, x *= x) {
-      if ((e & 1) != 0) {
-        r *= x;
-      }
-    }
-    return r;
   }
 
   private static void compareLongRow(BinaryFn fn, long[] a, int ia, int sa, long[] b, int ib, int sb, float[] y, int o, int n) {
     for (int i = 0; i < n; i++) {
-      long x = a[ia + i * sa];
-      long z = b[ib + i * sb];
-      boolean r = switch (fn) {
-        case LT -> x < z;
-        case LE -> x <= z;
-        case GT -> x > z;
-        case GE -> x >= z;
-        case EQ -> x == z;
-        case NE -> x != z;
-        default -> throw new IllegalArgumentException(fn.text());
-      };
-      y[o + i] = r ? 1f : 0f;
+      y[o + i] = fn.applyLong(a[ia + i * sa], b[ib + i * sb]) != 0 ? 1f : 0f;
     }
   }
 

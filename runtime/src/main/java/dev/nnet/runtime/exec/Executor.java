@@ -1,10 +1,14 @@
 package dev.nnet.runtime.exec;
 
+import dev.nnet.ir.ConvGeometry;
 import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
+import dev.nnet.ir.OpVisitor;
 import dev.nnet.ir.Shape;
+import dev.nnet.ir.WindowGeometry;
 import dev.nnet.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -56,8 +60,8 @@ public final class Executor {
    * arrays of the runs before it (a training step allocates nothing in the steady state).
    */
   private final Deque<BufferPool> idlePools = new ConcurrentLinkedDeque<>();
-  /** The value of each constant node, made once (kernels never write into their inputs). */
-  private final Tensor[] constants;
+  /** The kernel of each node, chosen once. */
+  private final NodeKernel[] kernels;
 
   /** Prepares to run {@code graph}: works out which nodes matter, when each value dies and which transposes to skip. */
   public Executor(Graph graph) {
@@ -68,19 +72,13 @@ public final class Executor {
       live[id] = true;
     }
     for (Node node : graph.nodes()) {
-      live[node.id()] |= node.op() instanceof Op.RandomUniform || node.op() instanceof Op.RandomNormal;
+      live[node.id()] |= node.op() instanceof Op.Random;
     }
     for (int id = n - 1; id >= 0; id--) {
       if (live[id]) {
         for (int in : graph.node(id).inputs()) {
           live[in] = true;
         }
-      }
-    }
-    this.constants = new Tensor[n];
-    for (Node node : graph.nodes()) {
-      if (node.op() instanceof Op.Constant c) {
-        constants[node.id()] = Tensor.of(c.value());
       }
     }
     this.lastUse = new int[n];
@@ -114,6 +112,10 @@ public final class Executor {
         transposedResult[m] = graph.node(m).op() instanceof Op.MatMul && lastUse[m] != KEEP
             && users.get(m).size() == 1;
       }
+    }
+    this.kernels = new NodeKernel[n];
+    for (Node node : graph.nodes()) {
+      kernels[node.id()] = node.op().accept(new KernelChoice(node));
     }
   }
 
@@ -162,6 +164,7 @@ public final class Executor {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
     BufferPool pool = borrowPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
+    Run run = new Run(values, feeds, bindings, rng, pool);
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
@@ -171,7 +174,7 @@ public final class Executor {
       Tensor value;
       long start = profile == null ? 0 : System.nanoTime();
       try {
-        value = evaluate(node, values, feeds, bindings, rng, pool);
+        value = kernels[node.id()].run(run);
       } catch (ExecutionError e) {
         throw new ExecutionError(e.detail() + " (in %" + node.id() + " = " + node.op().text() + ")", node.span());
       } catch (IllegalArgumentException | ArithmeticException e) {
@@ -240,69 +243,213 @@ public final class Executor {
     }
   }
 
-  private Tensor evaluate(Node node, Tensor[] values, Map<String, Tensor> feeds, Map<String, Long> bindings,
-      RandomGenerator rng, BufferPool pool) {
-    Op op = node.op();
-    List<Tensor> in = new ArrayList<>(node.inputs().size());
-    for (int id : node.inputs()) {
-      in.add(values[id]);
+  /** The state of one run that kernels read: operand values, feeds, symbol values, random stream and buffers. */
+  private record Run(Tensor[] values, Map<String, Tensor> feeds, Map<String, Long> bindings, RandomGenerator rng,
+      BufferPool pool) {}
+
+  /** How one node's value is computed in a run, chosen once per node when the executor is built. */
+  @FunctionalInterface
+  private interface NodeKernel {
+    Tensor run(Run run);
+  }
+
+  /**
+   * Picks the kernel of each op. A visitor, so an op without a kernel is a compile error here, not
+   * a run-time surprise.
+   */
+  private final class KernelChoice implements OpVisitor<NodeKernel> {
+    private final Node node;
+
+    KernelChoice(Node node) {
+      this.node = node;
     }
-    if (op instanceof Op.Input o) {
-      return feeds.get(o.name());
-    } else if (op instanceof Op.Parameter o) {
-      return feeds.get(o.name());
-    } else if (op instanceof Op.Constant o) {
-      return constants[node.id()];
-    } else if (op instanceof Op.Fill o) {
-      return CreationKernels.fill(o.value(), o.type().dtype(), o.type().shape().evaluate(bindings), pool);
-    } else if (op instanceof Op.RandomUniform o) {
-      requireF32("random_uniform", o.type().dtype());
-      return CreationKernels.randomUniform(o.type().shape().evaluate(bindings), rng, pool);
-    } else if (op instanceof Op.RandomNormal o) {
-      requireF32("random_normal", o.type().dtype());
-      return CreationKernels.randomNormal(o.type().shape().evaluate(bindings), rng, pool);
-    } else if (op instanceof Op.Unary o) {
-      return ElementwiseKernels.unary(o.fn(), in.get(0), pool);
-    } else if (op instanceof Op.Binary o) {
-      return ElementwiseKernels.binary(o.fn(), in.get(0), in.get(1), pool);
-    } else if (op instanceof Op.Where) {
-      return ElementwiseKernels.where(in.get(0), in.get(1), in.get(2), pool);
-    } else if (op instanceof Op.Cast o) {
-      return ElementwiseKernels.cast(in.get(0), o.to(), pool);
-    } else if (op instanceof Op.StopGradient) {
-      return in.get(0);
-    } else if (op instanceof Op.Reduce o) {
-      return ReduceKernels.reduce(o.fn(), in.get(0), o.axes(), o.keepDims(), pool);
-    } else if (op instanceof Op.ArgMax o) {
-      return ReduceKernels.argMax(in.get(0), o.axis());
-    } else if (op instanceof Op.MatMul) {
-      int a = node.input(0);
-      int b = node.input(1);
-      if (transposedResult[node.id()]) { // (op(a) op(b))^T = op(b)^T op(a)^T
-        return MatMulKernel.matmul(values[b], !transposedView[b], values[a], !transposedView[a], pool);
-      }
-      return MatMulKernel.matmul(values[a], transposedView[a], values[b], transposedView[b], pool);
-    } else if (op instanceof Op.Reshape o) {
-      return reshape(in.get(0), o.target(), bindings);
-    } else if (op instanceof Op.Permute o) {
+
+    private int in(int i) {
+      return node.input(i);
+    }
+
+    private int[] shape(Shape s, Run r) {
+      return s.evaluate(r.bindings());
+    }
+
+    public NodeKernel input(Op.Input op) {
+      return r -> r.feeds().get(op.name());
+    }
+
+    public NodeKernel parameter(Op.Parameter op) {
+      return r -> r.feeds().get(op.name());
+    }
+
+    public NodeKernel constant(Op.Constant op) {
+      Tensor value = Tensor.of(op.value());
+      return r -> value;
+    }
+
+    public NodeKernel fill(Op.Fill op) {
+      return r -> CreationKernels.fill(op.value(), op.type().dtype(), shape(op.type().shape(), r), r.pool());
+    }
+
+    public NodeKernel arange(Op.Arange op) {
+      return r -> CreationKernels.arange(op.start(), op.step(), Math.toIntExact(op.length().evaluate(r.bindings())),
+          op.dtype(), r.pool());
+    }
+
+    public NodeKernel unary(Op.Unary op) {
+      return r -> ElementwiseKernels.unary(op.fn(), r.values()[in(0)], r.pool());
+    }
+
+    public NodeKernel binary(Op.Binary op) {
+      return r -> ElementwiseKernels.binary(op.fn(), r.values()[in(0)], r.values()[in(1)], r.pool());
+    }
+
+    public NodeKernel where(Op.Where op) {
+      return r -> ElementwiseKernels.where(r.values()[in(0)], r.values()[in(1)], r.values()[in(2)], r.pool());
+    }
+
+    public NodeKernel cast(Op.Cast op) {
+      return r -> ElementwiseKernels.cast(r.values()[in(0)], op.to(), r.pool());
+    }
+
+    public NodeKernel stopGradient(Op.StopGradient op) {
+      return r -> r.values()[in(0)];
+    }
+
+    public NodeKernel reshape(Op.Reshape op) {
+      return r -> Executor.reshape(r.values()[in(0)], op.target(), r.bindings());
+    }
+
+    public NodeKernel permute(Op.Permute op) {
       // A transpose only matmuls read stays its operand, unmoved; MatMul reads it transposed.
       // A transpose of a matmul that computed its result transposed passes it on.
-      return transposedView[node.id()] || transposedResult[node.input(0)] ? in.get(0)
-          : MovementKernels.permute(in.get(0), o.order(), pool);
-    } else if (op instanceof Op.Expand o) {
-      return MovementKernels.expand(in.get(0), o.target().evaluate(bindings), pool);
-    } else if (op instanceof Op.Slice o) {
-      return MovementKernels.slice(in.get(0), o.axis(), o.start(), o.end(), o.step(), pool);
-    } else if (op instanceof Op.Concat o) {
-      return MovementKernels.concat(in, o.axis(), pool);
-    } else if (op instanceof Op.OneHot o) {
-      return IndexKernels.oneHot(in.get(0), o.classes(), pool);
-    } else if (op instanceof Op.Gather) {
-      return IndexKernels.gather(in.get(0), in.get(1), pool);
-    } else if (op instanceof Op.ScatterAdd o) {
-      return IndexKernels.scatterAdd(in.get(0), in.get(1), Math.toIntExact(o.rows().evaluate(bindings)), pool);
+      if (transposedView[node.id()] || transposedResult[in(0)]) {
+        return r -> r.values()[in(0)];
+      }
+      return r -> MovementKernels.permute(r.values()[in(0)], op.order(), r.pool());
     }
-    throw new IllegalStateException("the executor has no kernel for " + op.text());
+
+    public NodeKernel expand(Op.Expand op) {
+      return r -> MovementKernels.expand(r.values()[in(0)], shape(op.target(), r), r.pool());
+    }
+
+    public NodeKernel slice(Op.Slice op) {
+      return r -> MovementKernels.slice(r.values()[in(0)], op.axis(), op.start(), op.end(), op.step(), r.pool());
+    }
+
+    public NodeKernel concat(Op.Concat op) {
+      return r -> {
+        List<Tensor> parts = new ArrayList<>(node.inputs().size());
+        for (int id : node.inputs()) {
+          parts.add(r.values()[id]);
+        }
+        return MovementKernels.concat(parts, op.axis(), r.pool());
+      };
+    }
+
+    public NodeKernel pad(Op.Pad op) {
+      int[] before = ints(op.before());
+      int[] after = ints(op.after());
+      return r -> PadKernels.pad(r.values()[in(0)], before, after, op.mode(), (float) op.value(), r.pool());
+    }
+
+    public NodeKernel padTranspose(Op.PadTranspose op) {
+      int[] before = ints(op.before());
+      int[] after = ints(op.after());
+      return r -> PadKernels.padTranspose(r.values()[in(0)], before, after, op.mode(), r.pool());
+    }
+
+    public NodeKernel flip(Op.Flip op) {
+      return r -> MovementKernels.flip(r.values()[in(0)], op.axes(), r.pool());
+    }
+
+    public NodeKernel reduce(Op.Reduce op) {
+      return r -> ReduceKernels.reduce(op.fn(), r.values()[in(0)], op.axes(), op.keepDims(), r.pool());
+    }
+
+    public NodeKernel argMax(Op.ArgMax op) {
+      return r -> ReduceKernels.argMax(r.values()[in(0)], op.axis());
+    }
+
+    public NodeKernel window(Op.Window op) {
+      WindowGeometry g = op.geometry();
+      boolean max = switch (op.fn()) {
+        case MAX -> true;
+        case SUM -> false;
+      };
+      return r -> WindowKernels.reduce(max, r.values()[in(0)], ints(g.kernel()), ints(g.stride()), ints(g.dilation()),
+          r.pool());
+    }
+
+    public NodeKernel windowSumTranspose(Op.WindowSumTranspose op) {
+      WindowGeometry g = op.geometry();
+      return r -> WindowKernels.sumTranspose(r.values()[in(0)], dims(op.inputSpatial(), r), ints(g.kernel()),
+          ints(g.stride()), ints(g.dilation()), r.pool());
+    }
+
+    public NodeKernel matMul(Op.MatMul op) {
+      int a = in(0);
+      int b = in(1);
+      if (transposedResult[node.id()]) { // (op(a) op(b))^T = op(b)^T op(a)^T
+        return r -> MatMulKernel.matmul(r.values()[b], !transposedView[b], r.values()[a], !transposedView[a], r.pool());
+      }
+      return r -> MatMulKernel.matmul(r.values()[a], transposedView[a], r.values()[b], transposedView[b], r.pool());
+    }
+
+    public NodeKernel conv(Op.Conv op) {
+      ConvGeometry g = op.geometry();
+      return r -> ConvKernels.conv(r.values()[in(0)], r.values()[in(1)], ints(g.stride()), ints(g.padBefore()),
+          ints(g.padAfter()), ints(g.dilation()), g.groups(), r.pool());
+    }
+
+    public NodeKernel convTranspose(Op.ConvTranspose op) {
+      ConvGeometry g = op.geometry();
+      return r -> ConvKernels.convTranspose(r.values()[in(0)], r.values()[in(1)], dims(op.inputSpatial(), r),
+          ints(g.stride()), ints(g.padBefore()), ints(g.padAfter()), ints(g.dilation()), g.groups(), r.pool());
+    }
+
+    public NodeKernel convFilterGrad(Op.ConvFilterGrad op) {
+      ConvGeometry g = op.geometry();
+      return r -> ConvKernels.convFilterGrad(r.values()[in(0)], r.values()[in(1)], ints(op.kernel()),
+          ints(g.stride()), ints(g.padBefore()), ints(g.padAfter()), ints(g.dilation()), g.groups(), r.pool());
+    }
+
+    public NodeKernel oneHot(Op.OneHot op) {
+      return r -> IndexKernels.oneHot(r.values()[in(0)], op.classes(), r.pool());
+    }
+
+    public NodeKernel gather(Op.Gather op) {
+      return r -> IndexKernels.gather(r.values()[in(0)], r.values()[in(1)], r.pool());
+    }
+
+    public NodeKernel scatterAdd(Op.ScatterAdd op) {
+      return r -> IndexKernels.scatterAdd(r.values()[in(0)], r.values()[in(1)],
+          Math.toIntExact(op.rows().evaluate(r.bindings())), r.pool());
+    }
+
+    public NodeKernel windowMaxGrad(Op.WindowMaxGrad op) {
+      WindowGeometry g = op.geometry();
+      return r -> WindowKernels.maxTranspose(r.values()[in(0)], r.values()[in(1)], ints(g.kernel()), ints(g.stride()),
+          ints(g.dilation()), r.pool());
+    }
+
+    public NodeKernel randomUniform(Op.RandomUniform op) {
+      return r -> CreationKernels.randomUniform(shape(op.type().shape(), r), r.rng(), r.pool());
+    }
+
+    public NodeKernel randomNormal(Op.RandomNormal op) {
+      return r -> CreationKernels.randomNormal(shape(op.type().shape(), r), r.rng(), r.pool());
+    }
+  }
+
+  private static int[] ints(List<Integer> list) {
+    return list.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int[] dims(List<Dim> dims, Run r) {
+    int[] out = new int[dims.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.toIntExact(dims.get(i).evaluate(r.bindings()));
+    }
+    return out;
   }
 
   private static Tensor reshape(Tensor x, Shape target, Map<String, Long> bindings) {
@@ -312,11 +459,5 @@ public final class Executor {
           + " elements) to " + target + " = " + java.util.Arrays.toString(shape));
     }
     return x.reshape(shape);
-  }
-
-  private static void requireF32(String what, DType dtype) {
-    if (dtype != DType.F32) {
-      throw new ExecutionError("`" + what + "` makes f32 samples, not " + dtype);
-    }
   }
 }

@@ -28,6 +28,44 @@ public final class MovementKernels {
     return gatherStrided(x, outShape, readStrides, pool);
   }
 
+  /** Reverses the order of elements along each of {@code axes} (any dtype). */
+  public static Tensor flip(Tensor x, List<Integer> axes, BufferPool pool) {
+    int[] shape = x.shape();
+    int rank = shape.length;
+    boolean[] flipped = new boolean[rank];
+    for (int a : axes) {
+      flipped[a] = true;
+    }
+    int n = x.size();
+    int row = rank == 0 ? 1 : shape[rank - 1];
+    int rows = row == 0 ? 0 : n / row;
+    int[] strides = Broadcast.contiguous(shape);
+    boolean lastFlipped = rank > 0 && flipped[rank - 1];
+    boolean longs = x.dtype() == DType.I64;
+    float[] outF = longs ? null : pool.take(n);
+    long[] outL = longs ? new long[n] : null;
+    for (int r = 0; r < rows; r++) {
+      // The source row: each outer coordinate c of a flipped axis reads size - 1 - c.
+      int src = 0;
+      int rest = r;
+      for (int d = rank - 2; d >= 0; d--) {
+        int c = rest % shape[d];
+        rest /= shape[d];
+        src += (flipped[d] ? shape[d] - 1 - c : c) * strides[d];
+      }
+      int dst = r * row;
+      for (int i = 0; i < row; i++) {
+        int from = src + (lastFlipped ? row - 1 - i : i);
+        if (longs) {
+          outL[dst + i] = x.longs()[from];
+        } else {
+          outF[dst + i] = x.floats()[from];
+        }
+      }
+    }
+    return longs ? Tensor.ofLongs(outL, shape) : like(x, outF, shape);
+  }
+
   /** Broadcasts to {@code target}: size-1 axes repeat and missing leading axes are added. */
   public static Tensor expand(Tensor x, int[] target, BufferPool pool) {
     return gatherStrided(x, target, Broadcast.strides(x.shape(), target), pool);

@@ -22,7 +22,7 @@ public final class WindowKernels {
   public static Tensor reduce(boolean max, Tensor x, int[] kernel, int[] stride, int[] dilation, BufferPool pool) {
     String what = max ? "max pool" : "window sum";
     Slices s = Slices.of(what, x, x.shape(), kernel, stride, dilation);
-    WindowGeometry g = s.g;
+    SlidingWindows g = s.g;
     float[] in = x.floats();
     float[] out = pool.take(s.lead * g.outSize);
     int[] taps = g.tapOffsets();
@@ -73,7 +73,7 @@ public final class WindowKernels {
     System.arraycopy(inputSpatial, 0, inShape, inShape.length - inputSpatial.length, inputSpatial.length);
     Slices s = Slices.of("window sum transpose", g, inShape, kernel, stride, dilation);
     requireShape("window sum transpose", g, s.outShape());
-    WindowGeometry geo = s.g;
+    SlidingWindows geo = s.g;
     float[] gs = g.floats();
     float[] out = pool.takeZeroed(s.lead * geo.inSize);
     int[] taps = geo.tapOffsets();
@@ -108,7 +108,7 @@ public final class WindowKernels {
     ElementwiseKernels.requireDType("max pool gradient", g, DType.F32);
     Slices s = Slices.of("max pool gradient", x, x.shape(), kernel, stride, dilation);
     requireShape("max pool gradient", g, s.outShape());
-    WindowGeometry geo = s.g;
+    SlidingWindows geo = s.g;
     float[] in = x.floats();
     float[] gs = g.floats();
     float[] out = pool.takeZeroed(s.lead * geo.inSize);
@@ -145,9 +145,9 @@ public final class WindowKernels {
   private static final class Slices {
     final int[] shape;
     final int lead;
-    final WindowGeometry g;
+    final SlidingWindows g;
 
-    private Slices(int[] shape, int lead, WindowGeometry g) {
+    private Slices(int[] shape, int lead, SlidingWindows g) {
       this.shape = shape;
       this.lead = lead;
       this.g = g;
@@ -163,8 +163,8 @@ public final class WindowKernels {
       }
       int[] spatial = Arrays.copyOfRange(shape, shape.length - rank, shape.length);
       int[] zeros = new int[rank];
-      WindowGeometry g = WindowGeometry.of(what, spatial, kernel, stride, zeros, zeros, dilation);
-      int lead = Math.toIntExact(WindowGeometry.product(Arrays.copyOf(shape, shape.length - rank)));
+      SlidingWindows g = SlidingWindows.of(what, spatial, kernel, stride, zeros, zeros, dilation);
+      int lead = Math.toIntExact(SlidingWindows.product(Arrays.copyOf(shape, shape.length - rank)));
       Math.toIntExact((long) lead * Math.max(g.inSize, g.outSize)); // the arrays must be indexable
       return new Slices(shape, lead, g);
     }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Output position {@code o} with kernel tap {@code k} reads input position
  * {@code o * stride - padBefore + k * dilation} along each dim.
  */
-final class WindowGeometry {
+final class SlidingWindows {
   final int rank;
   final int[] in;
   final int[] kernel;
@@ -29,7 +29,7 @@ final class WindowGeometry {
   private final int[][] validLo;
   private final int[][] validHi;
 
-  private WindowGeometry(int[] in, int[] kernel, int[] stride, int[] padBefore, int[] dilation, int[] out) {
+  private SlidingWindows(int[] in, int[] kernel, int[] stride, int[] padBefore, int[] dilation, int[] out) {
     this.rank = in.length;
     this.in = in;
     this.kernel = kernel;
@@ -66,7 +66,7 @@ final class WindowGeometry {
    * entry per spatial dim, kernel, stride and dilation are positive, pads non-negative and at least
    * one window fits along each dim. {@code what} names the operation in error messages.
    */
-  static WindowGeometry of(String what, int[] in, int[] kernel, int[] stride, int[] padBefore, int[] padAfter,
+  static SlidingWindows of(String what, int[] in, int[] kernel, int[] stride, int[] padBefore, int[] padAfter,
       int[] dilation) {
     int rank = in.length;
     if (rank == 0) {
@@ -92,7 +92,7 @@ final class WindowGeometry {
       }
       out[d] = Math.toIntExact(room / stride[d] + 1);
     }
-    return new WindowGeometry(in.clone(), kernel.clone(), stride.clone(), padBefore.clone(), dilation.clone(), out);
+    return new SlidingWindows(in.clone(), kernel.clone(), stride.clone(), padBefore.clone(), dilation.clone(), out);
   }
 
   /** True when each output reads exactly its own input position: 1-wide kernel, stride 1, no padding. */
