@@ -134,6 +134,11 @@ def unary_ops():
         if op in ("tanh", "sigmoid", "neg", "abs", "erf"):
             x[2, 2], x[2, 3] = 100.0, -100.0  # saturation stays finite
         gf.case(op, {"op": op}, forward_and_grads([("x", x)], lambda t, fn=fns[op]: fn(t["x"])))
+    # floor: whole numbers and halves included; its gradient is zero everywhere (as PyTorch's).
+    own = np.random.default_rng(11)
+    x = f32(np.round(own.uniform(-3, 3, size=(3, 4)) * 4) / 4)
+    x[0, 0], x[0, 1] = -2.0, 2.5
+    gf.case("floor", {"op": "floor"}, forward_and_grads([("x", x)], lambda t: torch.floor(t["x"]), rng=own))
     gf.write()
 
 
@@ -177,6 +182,19 @@ def binary_ops():
         b = uniform(sb, -2, 2)
         gf.case("where %s %s %s" % (shape_text(sc), shape_text(sa), shape_text(sb)), {"op": "where"},
                 forward_and_grads([("cond", cond), ("a", a), ("b", b)], lambda t: torch.where(t["cond"], t["a"], t["b"])))
+    # Comparisons (with exact ties) and logic: bool results, no gradient. Own RNG, so the shared
+    # stream of the files after this one does not shift.
+    own = np.random.default_rng(12)
+    cmp = {"lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge, "eq": torch.eq, "ne": torch.ne}
+    for op, fn in cmp.items():
+        a = f32(own.integers(-2, 3, size=(3, 4)))
+        b = f32(own.integers(-2, 3, size=(4,)))
+        gf.case("%s 3x4 4 with ties" % op, {"op": op, "nograd": "a,b"},
+                forward_and_grads([("a", a), ("b", b)], lambda t, fn=fn: fn(t["a"], t["b"]), no_grad=("a", "b")))
+    for op, fn in {"and": torch.logical_and, "or": torch.logical_or}.items():
+        a = own.random((3, 4)) < 0.5
+        b = own.random((3, 1)) < 0.5
+        gf.case("%s 3x4 3x1" % op, {"op": op}, forward_and_grads([("a", a), ("b", b)], lambda t, fn=fn: fn(t["a"], t["b"])))
     gf.write()
 
 
@@ -343,6 +361,13 @@ checked by compiling `model Golden() { forward(<params>) = <expr> }` with the re
     t = f32([[1, 0, 1, 0.3], [0, 1, 0.7, 0]])
     case("binary_cross_entropy_with_logits", "z: [A, B], t: [A, B]", "binary_cross_entropy_with_logits(z, t)",
          [("z", z), ("t", t)], lambda t: F.binary_cross_entropy_with_logits(t["z"], t["t"]))
+    # argmax (the first of ties, as torch.argmax) and a tensor literal (a constant), own RNG.
+    own = np.random.default_rng(13)
+    x = f32(own.integers(-2, 3, size=(4, 5)))
+    case("argmax with ties", "x: [A, B]", "argmax(x, axis = 1)", [("x", x)], lambda t: torch.argmax(t["x"], dim=1))
+    x = f32(own.uniform(-2, 2, size=(2, 3)))
+    case("times a tensor literal", "x: [A, 3]", "x * tensor([1.5, -2.0, 0.25])", [("x", x)],
+         lambda t: t["x"] * torch.tensor([1.5, -2.0, 0.25], dtype=torch.float64))
     gf.write()
 
 

@@ -202,13 +202,21 @@ final class SignatureMatcher {
       case "string" -> v instanceof Val.Str;
       case "init" -> v instanceof Val.Init;
       case "list" -> v instanceof Val.ListV;
+      case "size" -> v instanceof Val.Int || v instanceof Val.ListV l && l.items().stream().allMatch(x -> x instanceof Val.Int);
+      case "padding" -> v instanceof Val.Int || v instanceof Val.Str
+          || v instanceof Val.ListV l && l.items().stream().allMatch(x -> x instanceof Val.Int);
       case "tensor" -> v instanceof Val.Tensor;
       default -> true; // layer names and other types are checked where they are used
     };
     if (!ok) {
+      String wanted = switch (want) {
+        case "size" -> "an int or a list of ints";
+        case "padding" -> "an int, a list of ints, \"same\" or \"valid\"";
+        default -> article(want);
+      };
       throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
-          "`" + owner + "` needs " + article(want) + " for `" + param + "`, got " + v.describe())
-          .withLabel("expected " + article(want)));
+          "`" + owner + "` needs " + wanted + " for `" + param + "`, got " + v.describe())
+          .withLabel("expected " + wanted));
     }
     if (want.equals("float") && v instanceof Val.Int i) {
       return new Val.Float(i.value().constant());

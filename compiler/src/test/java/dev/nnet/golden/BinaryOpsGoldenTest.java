@@ -1,6 +1,7 @@
 package dev.nnet.golden;
 
 import dev.nnet.ir.BinaryFn;
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
@@ -21,12 +22,17 @@ class BinaryOpsGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
+    run(c);
+  }
+
+  /** Builds the case's graph, checks it against PyTorch and returns it (for {@link OpCoverageTest}). */
+  static Graph run(GoldenFile.Case c) {
     GraphBuilder b = new GraphBuilder();
     Map<String, Value> in = GoldenCheck.inputs(c, b);
     String op = c.attr("op");
     Value y = op.equals("where")
         ? GoldenCheck.op(b, new Op.Where(), in.get("cond"), in.get("a"), in.get("b"))
         : GoldenCheck.op(b, new Op.Binary(BinaryFn.valueOf(op.toUpperCase())), in.get("a"), in.get("b"));
-    GoldenCheck.check(c, b, in, y);
+    return GoldenCheck.check(c, b, in, y);
   }
 }

@@ -89,9 +89,9 @@ final class GoldenCheck {
   /**
    * Adds {@code loss = sum(y * w)} and the gradients, runs the graph on the case's feeds and
    * compares y and every gradient. Every f32 input other than w must have a golden gradient,
-   * except those the case lists in {@code attr nograd}.
+   * except those the case lists in {@code attr nograd}. Returns the graph that ran.
    */
-  static void check(GoldenFile.Case c, GraphBuilder b, Map<String, Value> inputs, Value y) {
+  static Graph check(GoldenFile.Case c, GraphBuilder b, Map<String, Value> inputs, Value y) {
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     for (GoldenFile.Row r : c.rows("in")) {
       feeds.put(r.name(), r.tensor());
@@ -120,7 +120,8 @@ final class GoldenCheck {
     TreeSet<String> golden = new TreeSet<>(c.rows("grad").stream().map(GoldenFile.Row::name).toList());
     assertEquals(golden, new TreeSet<>(hasW ? wrtNames : List.of()),
         c.name() + ": golden gradients vs the f32 inputs differentiated");
-    Map<String, Tensor> out = new Executor(b.build()).run(feeds, new SplittableRandom(0));
+    Graph graph = b.build();
+    Map<String, Tensor> out = new Executor(graph).run(feeds, new SplittableRandom(0));
     List<String> problems = new ArrayList<>();
     compare(c.name(), "y", c.row("out", "y"), out.get("y"), problems);
     for (String name : wrtNames) {
@@ -129,6 +130,7 @@ final class GoldenCheck {
       }
     }
     failIfAny(problems);
+    return graph;
   }
 
   /** Compares {@code actual} with a golden row, adding one line per mismatch (and for a wrong shape). */

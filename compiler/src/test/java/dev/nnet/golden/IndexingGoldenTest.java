@@ -1,5 +1,6 @@
 package dev.nnet.golden;
 
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
@@ -20,6 +21,11 @@ class IndexingGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
+    run(c);
+  }
+
+  /** Builds the case's graph, checks it against PyTorch and returns it (for {@link OpCoverageTest}). */
+  static Graph run(GoldenFile.Case c) {
     GraphBuilder b = new GraphBuilder();
     Map<String, Value> in = GoldenCheck.inputs(c, b);
     Value y = switch (c.attr("op")) {
@@ -27,6 +33,6 @@ class IndexingGoldenTest {
       case "one_hot" -> GoldenCheck.op(b, new Op.OneHot(Long.parseLong(c.attr("classes"))), in.get("idx"));
       default -> throw new IllegalStateException("unknown op " + c.attr("op"));
     };
-    GoldenCheck.check(c, b, in, y);
+    return GoldenCheck.check(c, b, in, y);
   }
 }

@@ -1,5 +1,6 @@
 package dev.nnet.golden;
 
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
@@ -17,9 +18,14 @@ class MatMulGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
+    run(c);
+  }
+
+  /** Builds the case's graph, checks it against PyTorch and returns it (for {@link OpCoverageTest}). */
+  static Graph run(GoldenFile.Case c) {
     GraphBuilder b = new GraphBuilder();
     Map<String, Value> in = GoldenCheck.inputs(c, b);
     Value y = GoldenCheck.op(b, new Op.MatMul(), in.get("a"), in.get("b"));
-    GoldenCheck.check(c, b, in, y);
+    return GoldenCheck.check(c, b, in, y);
   }
 }

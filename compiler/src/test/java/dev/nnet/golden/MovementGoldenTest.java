@@ -1,5 +1,6 @@
 package dev.nnet.golden;
 
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
@@ -18,6 +19,11 @@ class MovementGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
+    run(c);
+  }
+
+  /** Builds the case's graph, checks it against PyTorch and returns it (for {@link OpCoverageTest}). */
+  static Graph run(GoldenFile.Case c) {
     GraphBuilder b = new GraphBuilder();
     Map<String, Value> in = GoldenCheck.inputs(c, b);
     Value x = in.get("x0");
@@ -30,7 +36,7 @@ class MovementGoldenTest {
       case "concat" -> GoldenCheck.op(b, new Op.Concat(Integer.parseInt(c.attr("axis"))), in.values().toArray(Value[]::new));
       default -> throw new IllegalStateException("unknown op " + c.attr("op"));
     };
-    GoldenCheck.check(c, b, in, y);
+    return GoldenCheck.check(c, b, in, y);
   }
 
   private static Shape shape(List<Integer> sizes) {

@@ -1,5 +1,6 @@
 package dev.nnet.golden;
 
+import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
@@ -21,10 +22,15 @@ class ReductionsGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
+    run(c);
+  }
+
+  /** Builds the case's graph, checks it against PyTorch and returns it (for {@link OpCoverageTest}). */
+  static Graph run(GoldenFile.Case c) {
     GraphBuilder b = new GraphBuilder();
     Map<String, Value> in = GoldenCheck.inputs(c, b);
     ReduceFn fn = ReduceFn.valueOf(c.attr("op").toUpperCase());
     Value y = GoldenCheck.op(b, new Op.Reduce(fn, c.intList("axes"), Boolean.parseBoolean(c.attr("keep"))), in.get("x"));
-    GoldenCheck.check(c, b, in, y);
+    return GoldenCheck.check(c, b, in, y);
   }
 }

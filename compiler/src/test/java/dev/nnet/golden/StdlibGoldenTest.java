@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.nnet.check.Compiler;
 import dev.nnet.check.LayerInstance;
 import dev.nnet.diag.SourceFile;
+import dev.nnet.ir.Graph;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,13 +27,23 @@ class StdlibGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(GoldenFile.Case c) {
-    String source = "model Golden() {\n  forward(" + c.attr("params") + ") = " + c.attr("expr") + "\n}\n";
+    checkThroughChecker(c);
+  }
+
+  /** Compiles the case's one-line model with the real checker and compares its traced graph with PyTorch. */
+  static Graph checkThroughChecker(GoldenFile.Case c) {
+    return checkThroughChecker(c, c.attr("params"));
+  }
+
+  /** As {@link #checkThroughChecker(GoldenFile.Case)} with the forward's parameter list given. */
+  static Graph checkThroughChecker(GoldenFile.Case c, String params) {
+    String source = "model Golden() {\n  forward(" + params + ") = " + c.attr("expr") + "\n}\n";
     Compiler.Result r = Compiler.check(new SourceFile("golden.nnet", source), false);
     assertFalse(r.hasErrors(), () -> c.name() + ": the snippet does not check:\n" + source + r.diagnostics());
     assertEquals(1, r.models().size(), c.name() + ": models traced");
     LayerInstance model = r.models().get(0);
     assertNotNull(model.traced(), c.name() + ": the checker kept no traced graph");
     GoldenCheck.Copied g = GoldenCheck.copy(model.traced(), "forward");
-    GoldenCheck.check(c, g.builder(), g.inputs(), g.output());
+    return GoldenCheck.check(c, g.builder(), g.inputs(), g.output());
   }
 }

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnet.ir.ConstantData;
+import dev.nnet.ir.ConvGeometry;
+import dev.nnet.ir.PadMode;
+import dev.nnet.ir.WindowFn;
+import dev.nnet.ir.WindowGeometry;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.GraphBuilder;
@@ -33,10 +37,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * differentiated graph must match (L(x + h) - L(x - h)) / 2h, evaluated in float32 by the
  * reference executor.
  */
-class GradientCheckTest {
+public class GradientCheckTest {
   private static final SourceSpan S = SourceSpan.NONE;
 
-  record Case(String name, List<int[]> shapes, Function<List<Value>, Function<GraphBuilder, Value>> f, double low,
+  /** One finite-difference case: input shapes, the function of them, and the range inputs are drawn from. */
+  public record Case(String name, List<int[]> shapes, Function<List<Value>, Function<GraphBuilder, Value>> f, double low,
       double high) {
     @Override
     public String toString() {
@@ -57,7 +62,8 @@ class GradientCheckTest {
         in -> b -> op(b, new Op.Binary(fn), in.get(0), in.get(1)), low, high);
   }
 
-  static Stream<Arguments> cases() {
+  /** Every finite-difference case (also read by the op coverage test). */
+  public static Stream<Arguments> cases() {
     List<Case> cases = new ArrayList<>();
     cases.add(unary(UnaryFn.NEG, -2, 2));
     cases.add(unary(UnaryFn.EXP, -2, 2));
@@ -113,7 +119,45 @@ class GradientCheckTest {
           op(b, new Op.Reduce(ReduceFn.SUM, List.of(1), true), op(b, new Op.Unary(UnaryFn.EXP), sh)));
       return op(b, new Op.Binary(BinaryFn.SUB), sh, lse);
     }, -2, 2));
+    addSpatialCases(cases);
     return cases.stream().map(Arguments::of);
+  }
+
+  /** Padding, convolution and its two adjoints, window reductions and their adjoints, flip. */
+  private static void addSpatialCases(List<Case> cases) {
+    for (PadMode mode : PadMode.values()) {
+      cases.add(new Case("pad " + mode.text(), List.of(new int[] {2, 3, 4}),
+          in -> b -> op(b, new Op.Pad(mode, List.of(0, 2, 1), List.of(1, 1, 3), 0.5), in.get(0)), -1, 1));
+      cases.add(new Case("pad_transpose " + mode.text(), List.of(new int[] {3, 6, 8}),
+          in -> b -> op(b, new Op.PadTranspose(mode, List.of(0, 2, 1), List.of(1, 1, 3)), in.get(0)), -1, 1));
+    }
+    cases.add(new Case("flip", List.of(new int[] {2, 3, 4}),
+        in -> b -> op(b, new Op.Flip(List.of(0, 2)), in.get(0)), -1, 1));
+    ConvGeometry strided = new ConvGeometry(List.of(2, 1), List.of(1, 0), List.of(0, 2), List.of(1, 2), 2);
+    cases.add(new Case("conv 2d stride dilation groups asymmetric padding",
+        List.of(new int[] {2, 4, 7, 6}, new int[] {6, 2, 3, 2}),
+        in -> b -> op(b, new Op.Conv(strided), in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("conv 1d", List.of(new int[] {2, 3, 9}, new int[] {4, 3, 3}),
+        in -> b -> op(b, new Op.Conv(new ConvGeometry(List.of(2), List.of(1), List.of(1), List.of(1), 1)),
+            in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("conv 3d depthwise", List.of(new int[] {1, 2, 4, 4, 3}, new int[] {2, 1, 2, 2, 2}),
+        in -> b -> op(b, new Op.Conv(new ConvGeometry(List.of(1, 2, 1), List.of(0, 1, 0), List.of(0, 0, 1),
+            List.of(1, 1, 1), 2)), in.get(0), in.get(1)), -1, 1));
+    // conv_transpose: [N, O, *OS] and [O, C/g, *K] to [N, C, *S]: S = 7x6 gives OS = 3x6 under `strided`
+    cases.add(new Case("conv_transpose 2d", List.of(new int[] {2, 6, 3, 6}, new int[] {6, 2, 3, 2}),
+        in -> b -> op(b, new Op.ConvTranspose(strided, List.of(dev.nnet.ir.Dim.of(7), dev.nnet.ir.Dim.of(6))),
+            in.get(0), in.get(1)), -1, 1));
+    cases.add(new Case("conv_filter_grad 2d", List.of(new int[] {2, 4, 7, 6}, new int[] {2, 6, 3, 6}),
+        in -> b -> op(b, new Op.ConvFilterGrad(strided, List.of(3, 2)), in.get(0), in.get(1)), -1, 1));
+    WindowGeometry overlapping = new WindowGeometry(List.of(3, 2), List.of(2, 1), List.of(1, 2));
+    cases.add(new Case("window sum", List.of(new int[] {2, 3, 7, 5}),
+        in -> b -> op(b, new Op.Window(WindowFn.SUM, overlapping), in.get(0)), -1, 1));
+    // Max: values spread far enough apart that a step of h never changes which one wins.
+    cases.add(new Case("window max", List.of(new int[] {2, 7, 5}),
+        in -> b -> op(b, new Op.Window(WindowFn.MAX, overlapping), in.get(0)), -50, 50));
+    cases.add(new Case("window_sum_transpose", List.of(new int[] {2, 3, 3, 3}),
+        in -> b -> op(b, new Op.WindowSumTranspose(overlapping, List.of(dev.nnet.ir.Dim.of(7), dev.nnet.ir.Dim.of(5))),
+            in.get(0)), -1, 1));
   }
 
   @ParameterizedTest(name = "{0}")
