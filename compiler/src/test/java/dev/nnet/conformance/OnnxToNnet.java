@@ -341,6 +341,9 @@ final class OnnxToNnet {
       case "Flatten": {
         int axis = (int) intAttr("axis", 1);
         axis = axis < 0 ? axis + rank(0) : axis;
+        if (axis == 1) {
+          return call("flatten", t(0)); // the built-in: [d0, d1 * d2 * ...]
+        }
         return call("reshape", t(0), list(new long[] {prod(shape(0), 0, axis), prod(shape(0), axis, rank(0))}));
       }
       case "Concat": {
@@ -550,15 +553,8 @@ final class OnnxToNnet {
   }
 
   private String expand() {
-    long[] out = broadcast(shape(0), ints(1));
-    String x = t(0);
-    if (rank(0) < out.length) {
-      long[] padded = new long[out.length];
-      Arrays.fill(padded, 1);
-      System.arraycopy(shape(0), 0, padded, out.length - rank(0), rank(0));
-      x = call("reshape", x, list(padded));
-    }
-    return call("expand", x, list(out));
+    // ONNX broadcasts both ways (the shape may have 1s where x does not); nnet's expand takes the result
+    return call("expand", t(0), list(broadcast(shape(0), ints(1))));
   }
 
   private String squeeze(boolean unsqueeze) {
