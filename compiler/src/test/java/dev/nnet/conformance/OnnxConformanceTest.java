@@ -139,12 +139,9 @@ class OnnxConformanceTest {
     return Boolean.getBoolean("onnx.update");
   }
 
-  /** The known-failures reason for an outcome: one line; pending conv/pool API cases say so. */
+  /** The known-failures reason for an outcome, on one line. */
   static String reasonLine(Outcome o) {
     String r = o.reason().replaceAll("\\s+", " ").trim();
-    if (OnnxToNnet.PENDING.contains(o.op()) && r.startsWith("does not check")) {
-      return "pending: conv/pool primitives";
-    }
     return r.length() > 240 ? r.substring(0, 240) + "..." : r;
   }
 

@@ -20,8 +20,6 @@ import java.util.StringJoiner;
  * than 1); those cases are listed with the reason in known-failures.txt.
  */
 final class OnnxToNnet {
-  /** Ops whose .nnet functions are still being written (conv and pooling primitives, pad). */
-  static final Set<String> PENDING = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "Pad");
 
   static final Set<String> SUPPORTED = Set.of(
       "Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Sin", "Cos", "Erf", "Floor", "Ceil", "Sign", "Tanh",
@@ -685,7 +683,7 @@ final class OnnxToNnet {
       x = call("pad", x, torchPads(p[0], p[1]), "mode = \"constant\"");
       padding = new long[n];
     }
-    String e = call("conv2d", x, t(1), "stride = " + list(stride), "padding = " + list(padding),
+    String e = call("conv" + n + "d", x, t(1), "stride = " + list(stride), "padding = " + list(padding),
         "dilation = " + list(dilation), "groups = " + intAttr("group", 1));
     return has(2) ? e + " + " + call("reshape", t(2), biasShape(ws[0], n)) : e;
   }
@@ -726,7 +724,7 @@ final class OnnxToNnet {
       System.arraycopy(pads, n, end, 0, n);
     }
     boolean symmetric = Arrays.equals(begin, end);
-    String e = call("conv_transpose2d", t(0), t(1), "stride = " + list(stride),
+    String e = call("conv_transpose" + n + "d", t(0), t(1), "stride = " + list(stride),
         "padding = " + list(symmetric ? begin : new long[n]), "output_padding = " + list(outPad),
         "groups = " + group, "dilation = " + list(dilation));
     if (!symmetric) {
@@ -763,13 +761,13 @@ final class OnnxToNnet {
       padding = new long[n];
     }
     if (max) {
-      return call("max_pool2d", x, list(kernel), "stride = " + list(stride), "padding = " + list(padding),
+      return call("max_pool" + n + "d", x, list(kernel), "stride = " + list(stride), "padding = " + list(padding),
           "dilation = " + list(dilation), "ceil_mode = " + ceil);
     }
     if (!Arrays.equals(dilation, ones(n))) {
       throw new Unsupported("AveragePool with dilations (avg_pool2d has none)");
     }
-    return call("avg_pool2d", x, list(kernel), "stride = " + list(stride), "padding = " + list(padding),
+    return call("avg_pool" + n + "d", x, list(kernel), "stride = " + list(stride), "padding = " + list(padding),
         "ceil_mode = " + ceil, "count_include_pad = " + includePad);
   }
 
