@@ -69,10 +69,10 @@ final class TrainingLowering {
     }
     OptimizerLowering lowering = new OptimizerLowering(step, opt.value().span());
     GraphBuilder.Value lr = step.input("lr", TensorType.f32(Shape.scalar()));
+    lowering.lower(o.spec().kind(), o.spec().options(), trainable, values, grads, lr);
     // The counters are inputs of every step, so that schedules can be ordinary expressions of them.
     step.input("epoch", new TensorType(DType.I64, Shape.scalar()));
     step.input("step", new TensorType(DType.I64, Shape.scalar()));
-    lowering.lower(o.spec().kind(), o.spec().options(), trainable, values, grads, lr);
     Outputs stepOut = new Outputs(step);
     stepOut.add("loss", Signature.OutputRole.LOSS, t.loss().value(), null);
     t.metrics().forEach((name, v) -> stepOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
