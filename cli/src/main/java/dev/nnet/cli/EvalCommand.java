@@ -2,6 +2,7 @@ package dev.nnet.cli;
 
 import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,8 @@ final class EvalCommand implements Callable<Integer> {
     if (m == null) {
       return code[0];
     }
-    Trainer trainer = new Trainer(m.plan().trainerConfig(null, null), ProgressBar.toStdout());
+    Trainer trainer = new Trainer(m.plan().trainerConfig(Map.of(model.split, m.data()), null, null), m.backend(),
+        ProgressBar.toStdout());
     trainer.load(m.weights());
     System.out.println(model.split + " " + trainer.evaluate(m.data()));
     return 0;

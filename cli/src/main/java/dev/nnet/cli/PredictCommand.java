@@ -1,12 +1,12 @@
 package dev.nnet.cli;
 
 import dev.nnet.ir.DType;
+import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.data.Dataset;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.backend.CompiledGraph;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +33,9 @@ final class PredictCommand implements Callable<Integer> {
     Dataset rows = data.slice(0, Math.min(Math.max(0, limit), data.size()));
     Map<String, Tensor> feeds = new LinkedHashMap<>(m.weights());
     feeds.putAll(rows.columns());
-    Tensor out = new Executor(m.plan().predict()).run(feeds, new SplittableRandom(0)).get("output");
+    CompiledGraph predict = m.backend().compile(m.plan().predict(), m.plan().predictSignature());
+    String output = predict.signature().outputs(Signature.OutputRole.OUTPUT).get(0).name();
+    Tensor out = predict.run(feeds, 0).get(output);
     Tensor labels = rows.names().contains("label") ? rows.column("label") : null;
     int n = rows.size();
     int width = out.size() / Math.max(1, n);

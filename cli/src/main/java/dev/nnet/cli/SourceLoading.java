@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Reads a .nnet file, checks it, and prints its diagnostics the way every command does. */
 final class SourceLoading {
@@ -24,16 +25,20 @@ final class SourceLoading {
       return null;
     }
     Compiler.Result result = Compiler.check(new SourceFile(file.toString(), text), lowerTraining);
-    boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
-    DiagnosticRenderer renderer = new DiagnosticRenderer(result.sources()::get, color);
     for (Diagnostic d : result.diagnostics()) {
-      err.print(renderer.render(d));
-      err.println();
+      print(d, result.sources(), err);
     }
     long errors = result.diagnostics().stream().filter(Diagnostic::isError).count();
     if (errors > 0) {
       err.println(errors + " error" + (errors == 1 ? "" : "s") + " in " + file);
     }
     return result;
+  }
+
+  /** Prints one diagnostic with the source lines it points at, in color on a terminal. */
+  static void print(Diagnostic d, Map<String, SourceFile> sources, PrintStream err) {
+    boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
+    err.print(new DiagnosticRenderer(sources::get, color).render(d));
+    err.println();
   }
 }

@@ -1,7 +1,7 @@
 package dev.nnet.cli;
 
-import dev.nnet.check.Compiler;
 import dev.nnet.check.TrainingPlan;
+import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.exec.Profile;
@@ -9,6 +9,7 @@ import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,14 +31,23 @@ final class TrainCommand implements Callable<Integer> {
       description = "time every kernel of the training step and print where the time went")
   boolean profile;
 
+  @Option(names = "--backend", defaultValue = "reference", converter = BackendConverter.class,
+      completionCandidates = BackendConverter.Names.class, description = BackendConverter.DESCRIPTION)
+  Backend backend;
+
   @Override
   public Integer call() {
-    TrainingPlan plan = Plans.load(file);
-    if (plan == null) {
+    Plans.Checked checked = Plans.load(file);
+    if (checked == null) {
       return 1;
     }
-    Trainer.Config config = Plans.config(plan, file, epochs);
-    Trainer trainer = new Trainer(config, ProgressBar.toStdout());
+    Map<String, Dataset> splits = checked.loadData(backend);
+    if (splits == null) {
+      return 1;
+    }
+    TrainingPlan plan = checked.plan();
+    Trainer.Config config = Plans.config(plan, splits, epochs);
+    Trainer trainer = new Trainer(config, backend, ProgressBar.toStdout());
     if (resume && config.save() != null && Files.exists(Trainer.checkpointFile(config.save()))) {
       trainer.load(Checkpoint.load(Trainer.checkpointFile(config.save())).tensors());
       System.out.println("resumed from " + Trainer.checkpointFile(config.save()));
@@ -53,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
           (Trainer.timedSeconds(history) * 1e9 - p.totalNanos()) / 1e6 / Math.max(1, p.runs()));
     }
     System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
-    Dataset test = plan.splits().get("test");
+    Dataset test = splits.get("test");
     if (test != null) {
       System.out.println("test " + trainer.evaluate(test));
     }

@@ -2,6 +2,7 @@ package dev.nnet.cli;
 
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.train.Trainer;
@@ -24,16 +25,21 @@ final class TrainedModel {
   @Option(names = "--split", defaultValue = "test", description = "which split (default: ${DEFAULT-VALUE})")
   String split;
 
-  /** A compiled plan with trained weights and the chosen split. */
-  record Loaded(TrainingPlan plan, Map<String, Tensor> weights, Dataset data) {}
+  @Option(names = "--backend", defaultValue = "reference", converter = BackendConverter.class,
+      completionCandidates = BackendConverter.Names.class, description = BackendConverter.DESCRIPTION)
+  Backend backend;
+
+  /** A compiled plan with trained weights, the chosen split, and the backend to run on. */
+  record Loaded(TrainingPlan plan, Map<String, Tensor> weights, Dataset data, Backend backend) {}
 
   /** Resolves the options; on failure prints why and returns null with the exit code in {@code code[0]}. */
   Loaded load(int[] code) {
-    TrainingPlan plan = Plans.load(file);
-    if (plan == null) {
+    Plans.Checked checked = Plans.load(file);
+    if (checked == null) {
       code[0] = 1;
       return null;
     }
+    TrainingPlan plan = checked.plan();
     Path ckpt = checkpoint != null ? checkpoint
         : plan.savePath() != null ? Trainer.checkpointFile(Path.of(plan.savePath())) : null;
     if (ckpt == null) {
@@ -41,12 +47,17 @@ final class TrainedModel {
       code[0] = 1;
       return null;
     }
-    Dataset data = plan.splits().get(split);
-    if (data == null) {
-      System.err.println("nnet: no split `" + split + "`; the data has " + plan.splits().keySet());
+    if (plan.data().splits().stream().noneMatch(s -> s.name().equals(split))) {
+      System.err.println("nnet: no split `" + split + "`; the data has "
+          + plan.data().splits().stream().map(s -> s.name()).toList());
       code[0] = 2;
       return null;
     }
-    return new Loaded(plan, Checkpoint.load(ckpt).tensors(), data);
+    Map<String, Dataset> splits = checked.loadData(backend);
+    if (splits == null) {
+      code[0] = 1;
+      return null;
+    }
+    return new Loaded(plan, Checkpoint.load(ckpt).tensors(), splits.get(split), backend);
   }
 }

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,25 +65,23 @@ public final class Compiler {
   }
 
   /**
-   * How much a check does.
+   * How much a check does. No check reads data: a {@code train} block's data is described by its
+   * {@link TrainingPlan#data()} and loaded by {@link DataLoader} when training runs.
    *
-   * @param lowerTraining lower {@code train} blocks (reads their data); off for editors
+   * @param lowerTraining lower {@code train} blocks to plans (shapes, gradients, optimizer)
    * @param recordTypes keep what each span evaluated to in {@link Result#types()}; for editors
    */
   public record Options(boolean lowerTraining, boolean recordTypes) {
-    /** What an editor wants on every keystroke: no data loading, types for hover and hints. */
-    public static final Options EDITOR = new Options(false, true);
+    /** What an editor wants on every keystroke: train blocks checked too, types for hover and hints. */
+    public static final Options EDITOR = new Options(true, true);
   }
 
-  /** Checks {@code file}; data files named by relative paths are found next to it. */
+  /** Checks {@code file} and lowers its train blocks. */
   public static Result check(SourceFile file) {
     return check(file, true);
   }
 
-  /**
-   * Checks {@code file}. With {@code lowerTraining} false, train blocks are not lowered (no data is
-   * read), which is what an editor wants on every keystroke.
-   */
+  /** Checks {@code file}; with {@code lowerTraining} false, train blocks are skipped. */
   public static Result check(SourceFile file, boolean lowerTraining) {
     return check(file, new Options(lowerTraining, false));
   }
@@ -141,11 +138,23 @@ public final class Compiler {
     }
     List<TrainingPlan> plans = new ArrayList<>();
     if (lowerTraining && diags.stream().noneMatch(Diagnostic::isError)) {
-      Path baseDir = Path.of(file.path()).toAbsolutePath().getParent();
+      // Every data declaration is checked once, used or not; reading its files is left to training.
+      Map<String, DataPlan> data = new LinkedHashMap<>();
+      for (Decl d : program.decls()) {
+        if (d instanceof Decl.Data decl) {
+          try {
+            data.put(decl.name(), DataLowering.lower(decl, globals, new Tracer(new GraphBuilder(), false, sources),
+                sources, lints, types));
+          } catch (CheckError e) {
+            addReported(diags, e);
+            data.put(decl.name(), null);
+          }
+        }
+      }
       for (Decl d : program.decls()) {
         if (d instanceof Decl.Train train) {
           try {
-            plans.add(lowerTrain(train, program, globals, sources, baseDir, lints));
+            plans.add(lowerTrain(train, data, globals, sources, lints, types));
           } catch (CheckError e) {
             addReported(diags, e);
           }
@@ -156,16 +165,17 @@ public final class Compiler {
     return new Result(file, program, List.copyOf(diags), models, plans, sources, types);
   }
 
-  private static TrainingPlan lowerTrain(Decl.Train train, Program program, Scope globals,
-      Map<String, SourceFile> sources, Path baseDir, Lints lints) throws CheckError {
-    Decl.Data data = program.decls().stream().filter(d -> d instanceof Decl.Data && d.name().equals(train.data()))
-        .map(d -> (Decl.Data) d).findFirst().orElse(null);
-    if (data == null) {
+  private static TrainingPlan lowerTrain(Decl.Train train, Map<String, DataPlan> data, Scope globals,
+      Map<String, SourceFile> sources, Lints lints, TypeIndex types) throws CheckError {
+    if (!data.containsKey(train.data())) {
       throw new CheckError(Diagnostic.error(ErrorCode.UNKNOWN_NAME, train.dataSpan(),
           "no data set named `" + train.data() + "`").withHelp("declare it with `data " + train.data() + " = csv(\"...\") { ... }`"));
     }
-    DataLowering.Loaded loaded = DataLowering.load(data, globals, new Tracer(new GraphBuilder(), false, sources), baseDir);
-    return TrainingLowering.lower(train, globals, loaded, sources, lints);
+    DataPlan plan = data.get(train.data());
+    if (plan == null) {
+      throw CheckError.alreadyReported(); // the data declaration's own error says why
+    }
+    return TrainingLowering.lower(train, globals, plan, sources, lints, types);
   }
 
   private static void addReported(List<Diagnostic> diags, CheckError e) {

@@ -6,132 +6,142 @@ import dev.nnet.front.ast.Decl;
 import dev.nnet.front.ast.Expr;
 import dev.nnet.front.ast.TypeRef;
 import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.Shape;
+import dev.nnet.ir.Signature;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
-import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.data.CsvReader;
-import dev.nnet.runtime.data.Batches;
-import dev.nnet.runtime.data.CsvTable;
-import dev.nnet.runtime.data.DataError;
-import dev.nnet.runtime.data.Dataset;
-import dev.nnet.runtime.data.IdxReader;
-import dev.nnet.runtime.exec.Executor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
- * Turns a {@code data} declaration into data sets. The source is read; each field is an
- * expression over one sample ({@code row} of a CSV, {@code pixels} and {@code label} of an MNIST
- * set), traced once into a small graph, checked against the field's declared type and run for
- * every row; splits are row ranges of the source's parts.
+ * Checks a {@code data} declaration without reading its files and turns it into a
+ * {@link DataPlan}. Each field is an expression over one sample of the source's typed schema
+ * ({@code row: f32[C]} of a CSV file, {@code pixels} and {@code label} of an MNIST set), traced
+ * once into a small graph and checked against the field's declared type, which is the contract;
+ * splits are row ranges of the source's parts, resolved when the data is loaded.
  */
 final class DataLowering {
   private DataLowering() {}
 
-  /** The result: one data set per split, and each field's per-sample type. */
-  record Loaded(Map<String, Dataset> splits, Map<String, TensorType> fields) {}
-
-  /** {@code rows[0..1200]}: a sub-range of a source part. */
+  /**
+   * {@code rows[0..1200]}: a sub-range of a source part. Only its form is checked here; the row
+   * count is known when the data is loaded, where the range is resolved.
+   */
   static Val slicePart(Val.SourcePart p, Expr.Index ix, Scope scope, Tracer tracer) throws CheckError {
     if (ix.items().size() != 1 || !(ix.items().get(0) instanceof Expr.IndexItem.Slice sl)) {
       throw Tracer.error(ErrorCode.DATA_FIELD, ix.span(), "select rows of `" + p.part() + "` with a range such as `"
           + p.part() + "[0..1000]`");
     }
-    long size = p.to() - p.from();
-    long from = sl.from() == null ? 0 : tracer.intOf(tracer.eval(sl.from(), scope), sl.span());
-    long to = sl.to() == null ? size : tracer.intOf(tracer.eval(sl.to(), scope), sl.span());
-    from = from < 0 ? from + size : from;
-    to = to < 0 ? to + size : to;
-    if (from < 0 || to > size || from > to) {
-      throw Tracer.error(ErrorCode.DATA_FIELD, sl.span(), "rows " + from + ".." + to + " are out of range: `" + p.part()
-          + "` has " + size + " rows here");
+    Long from = sl.from() == null ? null : tracer.intOf(tracer.eval(sl.from(), scope), sl.span());
+    Long to = sl.to() == null ? null : tracer.intOf(tracer.eval(sl.to(), scope), sl.span());
+    RowRange range = new RowRange(from, to, sl.span());
+    if (range.reversed()) {
+      throw Tracer.error(ErrorCode.DATA_FIELD, sl.span(), "rows " + from + ".." + to + " are out of range: the range "
+          + "ends before it starts");
     }
-    return new Val.SourcePart(p.part(), p.from() + from, p.from() + to);
+    List<RowRange> ranges = new ArrayList<>(p.ranges());
+    ranges.add(range);
+    return new Val.SourcePart(p.part(), ranges);
   }
 
-  static Loaded load(Decl.Data decl, Scope globals, Tracer outer, Path baseDir) throws CheckError {
+  /** The plan of {@code decl}; {@code types} records what each span of the checked file evaluates to. */
+  static DataPlan lower(Decl.Data decl, Scope globals, Tracer outer, Map<String, dev.nnet.diag.SourceFile> sources,
+      Lints lints, TypeIndex types) throws CheckError {
     Val src = outer.eval(decl.source(), globals);
     if (!(src instanceof Val.Source s)) {
       throw Tracer.error(ErrorCode.DATA_SOURCE, decl.source().span(), "`data " + decl.name()
           + "` needs a source such as `csv(\"file.csv\")` or `mnist(\"dir\")`, got " + src.describe());
     }
-    Map<String, Map<String, Tensor>> parts;
-    try {
-      parts = read(s.spec(), baseDir);
-    } catch (DataError e) {
-      throw new CheckError(Diagnostic.error(ErrorCode.DATA_SOURCE, decl.source().span(), e.getMessage())
-          .withLabel("while reading this source"));
-    }
-    // Trace the fields over one sample of the first part.
-    Map<String, Tensor> firstPart = parts.values().iterator().next();
+    SourceSchema schema = SourceSchema.of(s.spec());
     GraphBuilder g = new GraphBuilder();
-    Tracer tracer = new Tracer(g, false, Map.of());
+    Tracer tracer = new Tracer(g, false, sources, lints, types);
+    tracer.noteSymbol(SourceSchema.CSV_COLUMNS, SourceSchema.symbolOrigin(s.spec()));
     Scope scope = new Scope(globals);
-    for (var e : firstPart.entrySet()) {
-      Tensor t = e.getValue();
-      int[] shape = t.shape();
-      long[] sample = new long[shape.length - 1];
-      for (int i = 1; i < shape.length; i++) {
-        sample[i - 1] = shape[i];
-      }
-      scope.define(e.getKey(), new Val.Tensor(g.input(e.getKey(), new TensorType(t.dtype(), Shape.of(sample))),
+    List<Signature.InputSlot> inputs = new ArrayList<>();
+    for (var e : schema.sample().entrySet()) {
+      scope.define(e.getKey(), new Val.Tensor(g.input(e.getKey(), e.getValue(), decl.source().span()),
           decl.source().span()));
+      inputs.add(new Signature.InputSlot(e.getKey(), Signature.InputRole.BATCH, e.getValue()));
     }
     Map<String, TensorType> fieldTypes = new LinkedHashMap<>();
+    Map<String, SourceSpan> fieldSpans = new LinkedHashMap<>();
+    List<Signature.OutputSlot> outputs = new ArrayList<>();
     for (Decl.DataField f : decl.fields()) {
       Val v = tracer.eval(f.value(), scope);
       if (!(v instanceof Val.Tensor t)) {
         throw Tracer.error(ErrorCode.DATA_FIELD, f.value().span(), "field `" + f.name() + "` must be a tensor, got "
             + v.describe());
       }
+      TensorType traced = t.value().type();
       TensorType declared = declaredType(f, tracer, scope);
-      if (declared != null && !declared.equals(t.value().type())) {
+      if (declared != null && !fits(traced, declared)) {
         throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, f.value().span(), "field `" + f.name()
-            + "` is declared " + declared + " but its expression gives " + t.value().type() + " per sample")
-            .withLabel("this is " + t.value().type()).withRelated(f.type().span(), "declared " + declared)
-            .withHelp(declared.dtype() != t.value().dtype() ? "convert with `cast(..., " + declared.dtype() + ")`"
+            + "` is declared " + declared + " but its expression gives " + traced + " per sample")
+            .withLabel("this is " + traced).withRelated(f.type().span(), "declared " + declared)
+            .withHelp(declared.dtype() != traced.dtype() ? "convert with `cast(..., " + declared.dtype() + ")`"
                 : "reshape or index the sample to " + declared.shape()));
       }
+      if (declared == null && !traced.shape().isConcrete()) {
+        throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, f.value().span(), "field `" + f.name()
+            + "` has the shape " + traced.shape() + ", which depends on the file")
+            .withLabel("this is " + traced)
+            .withHelp("declare the field's type, such as `" + f.name() + ": [4] = ...`; it is checked when the file is read"));
+      }
+      TensorType type = declared != null ? declared : traced;
       g.output(f.name(), t.value());
-      fieldTypes.put(f.name(), t.value().type());
+      fieldTypes.put(f.name(), type);
+      fieldSpans.put(f.name(), f.value().span());
+      outputs.add(new Signature.OutputSlot(f.name(), Signature.OutputRole.OUTPUT, traced, null));
     }
     Graph fieldGraph = g.build();
-    Map<String, Dataset> fieldsByPart = new LinkedHashMap<>();
-    boolean shuffle = Boolean.TRUE.equals(s.spec().options().get("shuffle"));
-    for (var part : parts.entrySet()) {
-      Dataset rows = Dataset.of(computeFields(fieldGraph, part.getValue(), fieldTypes));
-      if (shuffle) {
-        long seed = (Long) s.spec().options().get("seed");
-        rows = rows.select(Batches.permutation(rows.size(), new SplittableRandom(seed)));
-      }
-      fieldsByPart.put(part.getKey(), rows);
-    }
+    Signature signature = new Signature(inputs, outputs).validate(fieldGraph);
+    return new DataPlan(decl.name(), s.spec(), schema, fieldGraph, signature, fieldTypes, fieldSpans,
+        splits(decl, schema, globals, tracer));
+  }
+
+  /** The declared splits as unresolved row ranges; {@code train}, all of the first part, when none is declared. */
+  private static List<SplitPlan> splits(Decl.Data decl, SourceSchema schema, Scope globals, Tracer tracer)
+      throws CheckError {
     Scope splitScope = new Scope(globals);
-    for (var part : fieldsByPart.entrySet()) {
-      splitScope.define(part.getKey(), new Val.SourcePart(part.getKey(), 0, part.getValue().size()));
+    for (String part : schema.parts()) {
+      splitScope.define(part, new Val.SourcePart(part, List.of()));
     }
-    Map<String, Dataset> splits = new LinkedHashMap<>();
+    List<SplitPlan> splits = new ArrayList<>();
     if (decl.splits().isEmpty()) {
-      var first = fieldsByPart.entrySet().iterator().next();
-      splits.put("train", first.getValue());
+      splits.add(new SplitPlan("train", schema.parts().get(0), List.of(), decl.source().span()));
     }
     for (Decl.Split sp : decl.splits()) {
       Val v = tracer.eval(sp.value(), splitScope);
       if (!(v instanceof Val.SourcePart p)) {
         throw Tracer.error(ErrorCode.DATA_FIELD, sp.value().span(), "split `" + sp.name() + "` must be rows of a part ("
-            + String.join(", ", fieldsByPart.keySet()) + "), got " + v.describe());
+            + String.join(", ", schema.parts()) + "), got " + v.describe());
       }
-      splits.put(sp.name(), fieldsByPart.get(p.part()).slice((int) p.from(), (int) p.to()));
+      splits.add(new SplitPlan(sp.name(), p.part(), p.ranges(), sp.value().span()));
     }
-    return new Loaded(splits, fieldTypes);
+    return splits;
+  }
+
+  /**
+   * Whether a field's traced type fits its declared one: same dtype and rank, and equal sizes
+   * where the traced size is known; a size that depends on the file (a symbol such as the CSV
+   * column count) is checked when the file is read.
+   */
+  private static boolean fits(TensorType traced, TensorType declared) {
+    if (traced.dtype() != declared.dtype() || traced.rank() != declared.rank()) {
+      return false;
+    }
+    for (int i = 0; i < traced.rank(); i++) {
+      Dim t = traced.shape().dim(i);
+      if (t.isConstant() && !t.equals(declared.shape().dim(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static TensorType declaredType(Decl.DataField f, Tracer tracer, Scope scope) throws CheckError {
@@ -151,85 +161,5 @@ final class DataLowering {
       return new TensorType(dtype, Shape.scalar());
     }
     return null;
-  }
-
-  /** Runs the per-sample field graph over every row of a part. */
-  private static Map<String, Tensor> computeFields(Graph graph, Map<String, Tensor> part, Map<String, TensorType> types) {
-    int rows = part.values().iterator().next().dim(0);
-    Executor exec = new Executor(graph);
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    for (var e : types.entrySet()) {
-      int[] sample = e.getValue().shape().sizes();
-      int[] shape = new int[sample.length + 1];
-      shape[0] = rows;
-      System.arraycopy(sample, 0, shape, 1, sample.length);
-      out.put(e.getKey(), Tensor.zeros(e.getValue().dtype(), shape));
-      sizes.put(e.getKey(), (int) Tensor.numel(sample));
-    }
-    SplittableRandom rng = new SplittableRandom(0);
-    for (int r = 0; r < rows; r++) {
-      Map<String, Tensor> feeds = new LinkedHashMap<>();
-      for (var e : part.entrySet()) {
-        feeds.put(e.getKey(), row(e.getValue(), r));
-      }
-      Map<String, Tensor> result = exec.run(feeds, rng);
-      for (var e : out.entrySet()) {
-        Tensor v = result.get(e.getKey());
-        int n = sizes.get(e.getKey());
-        if (v.dtype() == DType.I64) {
-          System.arraycopy(v.longs(), 0, e.getValue().longs(), r * n, n);
-        } else {
-          System.arraycopy(v.floats(), 0, e.getValue().floats(), r * n, n);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static Tensor row(Tensor t, int r) {
-    int[] shape = t.shape();
-    int[] sample = java.util.Arrays.copyOfRange(shape, 1, shape.length);
-    int n = (int) Tensor.numel(sample);
-    if (t.dtype() == DType.I64) {
-      long[] d = new long[n];
-      System.arraycopy(t.longs(), r * n, d, 0, n);
-      return Tensor.ofLongs(d, sample);
-    }
-    float[] d = new float[n];
-    System.arraycopy(t.floats(), r * n, d, 0, n);
-    return Tensor.of(d, sample);
-  }
-
-  /** Reads a source into parts, each a map of per-sample variables with a leading rows axis. */
-  private static Map<String, Map<String, Tensor>> read(DataSourceSpec spec, Path baseDir) {
-    Path path = baseDir.resolve(spec.path());
-    Map<String, Map<String, Tensor>> parts = new LinkedHashMap<>();
-    switch (spec.kind()) {
-      case "csv" -> {
-        boolean header = Boolean.TRUE.equals(spec.options().get("header"));
-        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT).read(path);
-        parts.put("rows", Map.of("row", table.values()));
-      }
-      case "mnist" -> {
-        for (String[] p : new String[][] {{"train", "train"}, {"test", "t10k"}}) {
-          Map<String, Tensor> part = new LinkedHashMap<>();
-          part.put("pixels", IdxReader.read(find(path, p[1] + "-images-idx3-ubyte")));
-          part.put("label", IdxReader.readLongs(find(path, p[1] + "-labels-idx1-ubyte")));
-          parts.put(p[0], part);
-        }
-      }
-      default -> throw new IllegalArgumentException("unknown source " + spec.kind());
-    }
-    return parts;
-  }
-
-  private static Path find(Path dir, String name) {
-    Path gz = dir.resolve(name + ".gz");
-    return Files.exists(gz) ? gz : dir.resolve(name);
-  }
-
-  static List<String> partNames(DataSourceSpec spec) {
-    return spec.kind().equals("csv") ? List.of("rows") : new ArrayList<>(List.of("train", "test"));
   }
 }

@@ -39,6 +39,13 @@ final class TensorIndexing {
       Dim size = cur.value().shape().dim(axis);
       if (item instanceof Expr.IndexItem.At at) {
         long i = tracer.intOf(tracer.eval(at.index(), scope), at.span());
+        if (!size.isConstant() && i >= 0) {
+          // A size known only at run time (a CSV file's column count): the slice's own shape rule
+          // checks the index once the size is known.
+          cur = tracer.tensor(new Op.Slice(axis, i, i + 1, 1), at.span(), cur);
+          dropped.add(axis);
+          continue;
+        }
         long n = requireKnown(size, at, t);
         if (i < -n || i >= n) {
           throw Tracer.error(ErrorCode.OP_SHAPE, at.span(), "index " + i + " is out of range for axis " + axis
@@ -49,6 +56,10 @@ final class TensorIndexing {
         dropped.add(axis);
       } else if (item instanceof Expr.IndexItem.Slice sl) {
         if (sl.from() == null && sl.to() == null) {
+          continue;
+        }
+        if (!size.isConstant()) {
+          cur = symbolicSlice(tracer, cur, axis, sl, scope, t);
           continue;
         }
         long n = requireKnown(size, sl, t);
@@ -67,6 +78,23 @@ final class TensorIndexing {
       }
     }
     return tracer.tensor(new Op.Reshape(new Shape(dims)), ix.span(), cur);
+  }
+
+  /**
+   * {@code a..b} along an axis whose size is a symbol: the bounds must be counted from the start
+   * (the end is unknown); they are not clamped, and the slice's shape rule checks them against the
+   * size once it is known.
+   */
+  private static Val.Tensor symbolicSlice(Tracer tracer, Val.Tensor cur, int axis, Expr.IndexItem.Slice sl,
+      Scope scope, Val.Tensor t) throws CheckError {
+    long from = sl.from() == null ? 0 : tracer.intOf(tracer.eval(sl.from(), scope), sl.span());
+    Long to = sl.to() == null ? null : tracer.intOf(tracer.eval(sl.to(), scope), sl.span());
+    if (from < 0 || to == null || to < from) {
+      throw Tracer.error(ErrorCode.OP_SHAPE, sl.span(), "axis " + axis + " of " + t.value().type()
+          + " has a size known only at run time, so a range over it needs both ends counted from the start, "
+          + "such as `0..4`");
+    }
+    return tracer.tensor(new Op.Slice(axis, from, to, 1), sl.span(), cur);
   }
 
   private static long requireKnown(Dim size, Expr.IndexItem item, Val.Tensor t) throws CheckError {

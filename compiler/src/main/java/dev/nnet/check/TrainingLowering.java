@@ -11,6 +11,7 @@ import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.Shape;
+import dev.nnet.ir.Signature;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.ParamSpec;
 import java.util.ArrayList;
@@ -29,10 +30,19 @@ final class TrainingLowering {
   /** What one trace of the settings produced. */
   private record Traced(LayerInstance model, Val.Tensor loss, Map<String, Val.Tensor> metrics, Scope scope) {}
 
-  static TrainingPlan lower(Decl.Train train, Scope globals, DataLowering.Loaded data,
-      Map<String, dev.nnet.diag.SourceFile> sources, Lints lints) throws CheckError {
+  /** The settings a train block reads; any other setting must be a local value a later setting uses. */
+  static final List<String> SETTINGS = List.of("model", "loss", "metrics", "optimizer", "batch", "epochs", "seed",
+      "shuffle", "report_every", "save");
+
+  /** The scalar inputs of the training step, fed by the loop (see {@code Trainer}). */
+  private static final List<String> SCALARS = List.of("lr", "epoch", "step");
+
+  static TrainingPlan lower(Decl.Train train, Scope globals, DataPlan data,
+      Map<String, dev.nnet.diag.SourceFile> sources, Lints lints, TypeIndex types) throws CheckError {
+    checkSettingNames(train);
+    checkFieldNames(data);
     GraphBuilder step = new GraphBuilder();
-    Tracer tracer = new Tracer(step, true, sources, lints);
+    Tracer tracer = new Tracer(step, true, sources, lints, types);
     Traced t = trace(train, globals, data, tracer);
 
     Decl.Setting opt = train.setting("optimizer");
@@ -60,19 +70,32 @@ final class TrainingLowering {
     OptimizerLowering lowering = new OptimizerLowering(step, opt.value().span());
     GraphBuilder.Value lr = step.input("lr", TensorType.f32(Shape.scalar()));
     lowering.lower(o.spec().kind(), o.spec().options(), trainable, values, grads, lr);
-    step.output("loss", t.loss().value());
-    t.metrics().forEach((name, v) -> step.output("metric:" + name, v.value()));
-    lowering.updates().forEach((name, v) -> step.output("new:" + name, v));
+    // The counters are inputs of every step, so that schedules can be ordinary expressions of them.
+    step.input("epoch", new TensorType(DType.I64, Shape.scalar()));
+    step.input("step", new TensorType(DType.I64, Shape.scalar()));
+    Outputs stepOut = new Outputs(step);
+    stepOut.add("loss", Signature.OutputRole.LOSS, t.loss().value(), null);
+    t.metrics().forEach((name, v) -> stepOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
+    lowering.updates().forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v, name));
 
     GraphBuilder eval = new GraphBuilder();
     Traced e = trace(train, globals, data, new Tracer(eval, false, sources, lints));
-    eval.output("loss", e.loss().value());
-    e.metrics().forEach((name, v) -> eval.output("metric:" + name, v.value()));
     if (e.model().firstOutput() == null) {
       throw Tracer.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block never calls `model`");
     }
-    eval.output("output", e.model().firstOutput());
+    Outputs evalOut = new Outputs(eval);
+    evalOut.add("loss", Signature.OutputRole.LOSS, e.loss().value(), null);
+    e.metrics().forEach((name, v) -> evalOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
+    evalOut.add("output", Signature.OutputRole.OUTPUT, e.model().firstOutput(), null);
     dev.nnet.ir.Graph evalGraph = eval.build();
+    dev.nnet.ir.Graph predictGraph = dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output"));
+    dev.nnet.ir.Graph stepGraph = step.build();
+
+    Map<String, Signature.InputRole> roles = new LinkedHashMap<>();
+    params.forEach(p -> roles.put(p.name(), p.trainable() ? Signature.InputRole.PARAMETER : Signature.InputRole.STATE));
+    lowering.states().forEach(p -> roles.put(p.name(), Signature.InputRole.OPTIMIZER_STATE));
+    data.fieldTypes().keySet().forEach(f -> roles.put(f, Signature.InputRole.BATCH));
+    SCALARS.forEach(sc -> roles.put(sc, Signature.InputRole.SCALAR));
 
     int epochs = (int) intSetting(train, t.scope(), "epochs", 10, 1);
     int batch = (int) intSetting(train, t.scope(), "batch", 32, 1);
@@ -81,12 +104,65 @@ final class TrainingLowering {
     int reportEvery = (int) intSetting(train, t.scope(), "report_every", 1, 1);
     String save = t.scope().lookup("save") instanceof Val.Str s ? s.value() : null;
     String modelName = t.model().decl().name();
-    return new TrainingPlan(modelName, t.model(), step.build(), evalGraph,
-        dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")), params, lowering.states(), data.splits(),
-        data.fields(), List.copyOf(t.metrics().keySet()), o.spec().options().get("lr"), epochs, batch, seed, shuffle, reportEvery, save);
+    return new TrainingPlan(modelName, t.model(),
+        stepGraph, StepSignatures.of(stepGraph, roles, stepOut.slots),
+        evalGraph, StepSignatures.of(evalGraph, roles, evalOut.slots),
+        predictGraph, StepSignatures.of(predictGraph, roles, evalOut.slots),
+        params, lowering.states(), data, o.spec().options().get("lr"), epochs, batch, seed, shuffle, reportEvery, save);
   }
 
-  private static Traced trace(Decl.Train train, Scope globals, DataLowering.Loaded data, Tracer tracer) throws CheckError {
+  /** A graph's outputs with their slots, added together. */
+  private static final class Outputs {
+    final GraphBuilder graph;
+    final List<Signature.OutputSlot> slots = new ArrayList<>();
+
+    Outputs(GraphBuilder graph) {
+      this.graph = graph;
+    }
+
+    void add(String name, Signature.OutputRole role, GraphBuilder.Value value, String replaces) {
+      graph.output(name, value);
+      slots.add(new Signature.OutputSlot(name, role, value.type(), replaces));
+    }
+  }
+
+  /**
+   * Every setting is one the loop reads or a local value a later setting uses; anything else is a
+   * misspelling ({@code epoch = 50}) that would otherwise be silently ignored.
+   */
+  private static void checkSettingNames(Decl.Train train) throws CheckError {
+    List<Decl.Setting> settings = train.settings();
+    for (int i = 0; i < settings.size(); i++) {
+      Decl.Setting s = settings.get(i);
+      if (SETTINGS.contains(s.name())) {
+        continue;
+      }
+      boolean usedLater = false;
+      for (int j = i + 1; j < settings.size() && !usedLater; j++) {
+        usedLater = NamesUsed.in(settings.get(j).value()).contains(s.name());
+      }
+      if (!usedLater) {
+        String suggestion = NameSuggester.closest(s.name(), SETTINGS);
+        throw new CheckError(Diagnostic.error(ErrorCode.UNKNOWN_SETTING, s.nameSpan(), "`" + s.name()
+            + "` is not a setting of a train block, and no later setting uses it")
+            .withLabel("unknown setting")
+            .withHelp(suggestion != null ? "did you mean `" + suggestion + "`?"
+                : "the settings are " + String.join(", ", SETTINGS)));
+      }
+    }
+  }
+
+  /** A data field may not take the name of a scalar the loop feeds: the step's inputs share one namespace. */
+  private static void checkFieldNames(DataPlan data) throws CheckError {
+    for (String f : data.fieldTypes().keySet()) {
+      if (SCALARS.contains(f)) {
+        throw Tracer.error(ErrorCode.TRAIN_SETTING, data.fieldSpans().get(f), "the field `" + f + "` has the name of "
+            + "a scalar the training step takes (" + String.join(", ", SCALARS) + "); rename the field");
+      }
+    }
+  }
+
+  private static Traced trace(Decl.Train train, Scope globals, DataPlan data, Tracer tracer) throws CheckError {
     Scope scope = new Scope(globals);
     Val m = tracer.eval(train.model(), scope);
     if (!(m instanceof Val.Layer model)) {
@@ -95,7 +171,7 @@ final class TrainingLowering {
     }
     scope.define("model", model);
     tracer.noteSymbol("N", "the batch size (from `batch` in the train block, line " + train.span().line() + ")");
-    for (var f : data.fields().entrySet()) {
+    for (var f : data.fieldTypes().entrySet()) {
       List<Dim> dims = new ArrayList<>();
       dims.add(Dim.symbol("N"));
       dims.addAll(f.getValue().shape().dims());
@@ -126,6 +202,11 @@ final class TrainingLowering {
             throw Tracer.error(ErrorCode.TRAIN_SETTING, ex.span(), "a metric must be a scalar tensor, got " + item.describe());
           }
           String name = ex instanceof Expr.Call c && c.callee() instanceof Expr.Name n ? n.name() : "metric" + (i + 1);
+          if (metrics.containsKey(name) || name.equals("loss") || name.equals("output")) {
+            // Metrics are outputs of the step graph, named by the function that computes them.
+            throw Tracer.error(ErrorCode.TRAIN_SETTING, ex.span(), metrics.containsKey(name)
+                ? "a second metric named `" + name + "`" : "a metric may not be named `" + name + "`");
+          }
           metrics.put(name, new Val.Tensor(tracer.graph().addChecked(new dev.nnet.ir.Op.Cast(DType.F32), ex.span(),
               mt.value()), ex.span()));
         }

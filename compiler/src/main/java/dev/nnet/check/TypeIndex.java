@@ -16,7 +16,7 @@ import java.util.Map;
  * <p>Recording is off unless asked for ({@link Compiler.Options#recordTypes()}) so that plain
  * checks stay cheap. A span traced more than once (a layer called twice with different shapes)
  * keeps each distinct value, in the order met. Only spans in the checked file are kept, and only
- * from the checking phase: lowering {@code train} blocks is not recorded.
+ * from checking and from the training-mode trace of {@code train} blocks and their data.
  */
 public final class TypeIndex {
   /** The index of a check that did not record. */

@@ -123,10 +123,17 @@ sealed interface Val {
     }
   }
 
-  /** The part of a data source to split: {@code rows}, {@code train}, {@code test}. */
-  record SourcePart(String part, long from, long to) implements Val {
+  /**
+   * Rows of a part of a data source, to split: {@code rows}, {@code train}, {@code test}, or
+   * {@code rows[1500..]}: the part and the ranges applied to it, resolved when the data is loaded.
+   */
+  record SourcePart(String part, List<RowRange> ranges) implements Val {
     public String describe() {
-      return "the rows " + from + ".." + (to < 0 ? "" : to) + " of " + part;
+      StringBuilder sb = new StringBuilder("the rows of ").append(part);
+      for (RowRange r : ranges) {
+        sb.append('[').append(r.from() == null ? "" : r.from()).append("..").append(r.to() == null ? "" : r.to()).append(']');
+      }
+      return sb.toString();
     }
   }
 

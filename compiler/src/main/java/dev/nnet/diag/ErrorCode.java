@@ -25,6 +25,7 @@ public enum ErrorCode {
   DATA_FIELD("NNET0402", "invalid data field or split"),
   TRAIN_SETTING("NNET0501", "invalid training setting"),
   LOSS_NOT_SCALAR("NNET0502", "loss is not a scalar"),
+  UNKNOWN_SETTING("NNET0503", "unknown training setting"),
   INTERNAL("NNET0901", "internal compiler error"),
   SOFTMAX_BEFORE_CROSS_ENTROPY("NNET1001", "softmax before cross_entropy"),
   SIGMOID_WITH_MSE("NNET1002", "sigmoid output trained with mse"),

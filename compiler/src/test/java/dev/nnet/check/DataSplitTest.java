@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.nnet.diag.SourceFile;
+import dev.nnet.runtime.backend.Backends;
 import dev.nnet.runtime.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class DataSplitTest {
         """.formatted(sourceOptions));
     Compiler.Result r = Compiler.check(new SourceFile(file.toString(), Files.readString(file)));
     assertFalse(r.hasErrors(), r.diagnostics().toString());
-    return r.plans().get(0).splits();
+    return r.plans().get(0).data().load(Backends.reference());
   }
 
   private static List<Integer> firstColumn(Dataset d) {

@@ -29,7 +29,7 @@ class DiagnosticFixtureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch", "matmul_shapes",
-      "missing_argument", "wrong_result", "duplicate", "lints"})
+      "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting"})
   void reportsExactlyTheExpectedDiagnostics(String name) throws IOException {
     SourceFile file = fixture(name);
     List<Expected> expected = new ArrayList<>();
@@ -41,7 +41,7 @@ class DiagnosticFixtureTest {
       }
     }
     assertTrue(!expected.isEmpty(), "fixture " + name + " states no expectation");
-    Compiler.Result result = Compiler.check(file, false);
+    Compiler.Result result = Compiler.check(file); // train blocks too: checking reads no data
     List<Diagnostic> actual = result.diagnostics();
     String rendered = render(result);
     assertEquals(expected.size(), actual.size(), "diagnostics of " + name + ":\n" + rendered);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.ir.Op;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.backend.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +51,11 @@ class DropoutModeTest {
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     feeds.put("x", Tensor.of(ones, n, 4));
     feeds.put("lr", Tensor.scalar(0.1f));
-    Tensor train = new Executor(p.step()).run(feeds, new SplittableRandom(3)).get("loss");
-    Tensor eval = new Executor(p.predict()).run(Map.of("x", Tensor.of(ones.clone(), n, 4)), new SplittableRandom(3))
+    feeds.put("epoch", Tensor.ofLongs(new long[] {0}));
+    feeds.put("step", Tensor.ofLongs(new long[] {0}));
+    Backend backend = Backends.reference();
+    Tensor train = backend.compile(p.step(), p.stepSignature()).run(feeds, 3).get("loss");
+    Tensor eval = backend.compile(p.predict(), p.predictSignature()).run(Map.of("x", Tensor.of(ones.clone(), n, 4)), 3)
         .get("output");
     for (float v : eval.floats()) {
       assertEquals(1f, v, "evaluation passes values through");

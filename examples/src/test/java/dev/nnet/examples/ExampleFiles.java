@@ -4,17 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.nnet.check.Compiler;
 import dev.nnet.diag.SourceFile;
+import dev.nnet.ir.Graph;
+import dev.nnet.ir.Node;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.backend.Backends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
-/** Loads and checks an example file (tests run in the examples module directory). */
+/**
+ * Loads and checks an example file (tests run in the examples module directory), and lists the
+ * backends every example runs on: each registered backend joins the suite by registering itself.
+ */
 final class ExampleFiles {
   private ExampleFiles() {}
+
+  /** Every registered backend, for {@code @MethodSource("dev.nnet.examples.ExampleFiles#backends")}. */
+  static Stream<Backend> backends() {
+    return Backends.all().stream();
+  }
 
   static Compiler.Result check(String path) throws IOException {
     Path file = Path.of(path);
@@ -23,11 +39,26 @@ final class ExampleFiles {
     return r;
   }
 
-  /** Runs a standalone model's forward graph on one input named {@code x}. */
-  static Tensor forward(Compiler.Result r, String model, Tensor x, Map<String, Tensor> params) {
-    java.util.Map<String, Tensor> feeds = new java.util.LinkedHashMap<>(params);
+  /** Runs a standalone model's forward graph on one input named {@code x}, on {@code backend}. */
+  static Tensor forward(Compiler.Result r, String model, Tensor x, Map<String, Tensor> params, Backend backend) {
+    Map<String, Tensor> feeds = new LinkedHashMap<>(params);
     feeds.put("x", x);
-    var graph = r.models().stream().filter(m -> m.decl().name().equals(model)).findFirst().orElseThrow().traced();
-    return new Executor(graph).run(feeds, new SplittableRandom(0)).get("forward");
+    Graph graph = r.models().stream().filter(m -> m.decl().name().equals(model)).findFirst().orElseThrow().traced();
+    return backend.compile(graph, forwardSignature(graph)).run(feeds, 0).get("forward");
+  }
+
+  /** A standalone forward graph's signature: its inputs are batch inputs, its parameters parameters. */
+  private static Signature forwardSignature(Graph graph) {
+    List<Signature.InputSlot> inputs = new ArrayList<>();
+    for (Node n : graph.nodes()) {
+      if (n.op() instanceof Op.Input in) {
+        inputs.add(new Signature.InputSlot(in.name(), Signature.InputRole.BATCH, n.type()));
+      } else if (n.op() instanceof Op.Parameter p) {
+        inputs.add(new Signature.InputSlot(p.name(), p.trainable() ? Signature.InputRole.PARAMETER
+            : Signature.InputRole.STATE, n.type()));
+      }
+    }
+    return new Signature(inputs, List.of(new Signature.OutputSlot("forward", Signature.OutputRole.OUTPUT,
+        graph.output("forward").type(), null)));
   }
 }

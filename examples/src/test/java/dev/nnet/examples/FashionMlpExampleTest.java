@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nnet.check.Compiler;
 import dev.nnet.check.TrainingPlan;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Example (d): the Fashion-MNIST MLP of the PyTorch baselines reaches at least 0.86 test accuracy
@@ -20,15 +24,18 @@ import org.junit.jupiter.api.Test;
 class FashionMlpExampleTest {
   private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 
-  @Test
-  void reachesBaselineAccuracy() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @MethodSource("dev.nnet.examples.ExampleFiles#backends")
+  void reachesBaselineAccuracy(Backend backend) throws Exception {
     assumeTrue(Files.exists(DATA), "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist");
     Compiler.Result r = ExampleFiles.check("fashion/mlp.nnet");
     TrainingPlan p = r.plans().get(0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Trainer trainer = new Trainer(p.trainerConfig(null, null), new ProgressBar(new PrintStream(log), false, System::nanoTime));
+    Map<String, Dataset> splits = p.data().load(backend);
+    Trainer trainer = new Trainer(p.trainerConfig(splits, null, null), backend,
+        new ProgressBar(new PrintStream(log), false, System::nanoTime));
     trainer.fit();
-    Trainer.Scores test = trainer.evaluate(p.splits().get("test"));
+    Trainer.Scores test = trainer.evaluate(splits.get("test"));
     assertTrue(test.metrics().get("accuracy") >= 0.86, "test " + test + "\n" + log);
   }
 }

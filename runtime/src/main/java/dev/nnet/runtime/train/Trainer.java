@@ -2,13 +2,15 @@ package dev.nnet.runtime.train;
 
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.Signature;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.backend.CompiledGraph;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.BatchIterator;
 import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.Dataset;
-import dev.nnet.runtime.exec.Executor;
 import dev.nnet.runtime.exec.Profile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,20 +23,27 @@ import java.util.SplittableRandom;
  * step graph over shuffled mini-batches for each epoch, evaluates the validation split after
  * each epoch, and writes a checkpoint atomically at the end of every epoch (so a crash loses at
  * most the epoch in progress).
+ *
+ * <p>The loop knows the graphs only through their {@link Signature}s: it feeds the input slots by
+ * role (values it keeps, the batch's fields, the scalars {@code lr}, {@code epoch} and
+ * {@code step}), reads the loss and metrics by role, and puts each update in place of the input it
+ * replaces. The graphs run on a {@link Backend}.
  */
 public final class Trainer {
   /**
    * What to train and how. Progress is shown for every {@code reportEvery}-th epoch (and the last);
-   * {@code save} may be null (no checkpoints).
+   * {@code save} may be null (no checkpoints). {@code params} are the model's parameters and buffers
+   * and {@code state} the optimizer's state, each with its initializer.
    */
   public record Config(
       String modelName,
       Graph step,
+      Signature stepSignature,
       Graph eval,
+      Signature evalSignature,
       List<ParamSpec> params,
       List<ParamSpec> state,
       Map<String, Dataset> splits,
-      List<String> metrics,
       double learningRate,
       int epochs,
       int batchSize,
@@ -42,6 +51,13 @@ public final class Trainer {
       boolean shuffle,
       int reportEvery,
       Path save) {}
+
+  /** The scalar input slot of the learning rate (f32). */
+  public static final String SCALAR_LR = "lr";
+  /** The scalar input slot of the epoch counter (i64, 0-based). */
+  public static final String SCALAR_EPOCH = "epoch";
+  /** The scalar input slot of the step counter within the epoch (i64, 0-based). */
+  public static final String SCALAR_STEP = "step";
 
   /** Loss and metrics of one pass over a split. */
   public record Scores(double loss, Map<String, Double> metrics) {
@@ -78,16 +94,17 @@ public final class Trainer {
 
   private final Config config;
   private final ProgressBar progress;
-  private final Executor step;
-  private final Executor eval;
+  private final CompiledGraph step;
+  private final CompiledGraph eval;
   private final Map<String, Tensor> values = new LinkedHashMap<>();
   private Profile stepProfile;
 
-  public Trainer(Config config, ProgressBar progress) {
+  /** A trainer whose graphs run on {@code backend}. */
+  public Trainer(Config config, Backend backend, ProgressBar progress) {
     this.config = config;
     this.progress = progress;
-    this.step = new Executor(config.step());
-    this.eval = new Executor(config.eval());
+    this.step = backend.compile(config.step(), config.stepSignature());
+    this.eval = backend.compile(config.eval(), config.evalSignature());
     SplittableRandom init = new SplittableRandom(config.seed());
     for (ParamSpec p : config.params()) {
       values.put(p.name(), p.init().create(p.shape().sizes(), init));
@@ -137,7 +154,6 @@ public final class Trainer {
     }
     Batches batches = Batches.of(train, config.batchSize());
     batches = config.shuffle() ? batches.shuffled(config.seed()) : batches.inOrder();
-    SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
     Tensor lr = Tensor.scalar((float) config.learningRate());
     java.util.List<Epoch> history = new java.util.ArrayList<>();
     for (int e = 0; e < config.epochs(); e++) {
@@ -145,28 +161,28 @@ public final class Trainer {
       if (report) {
         progress.startEpoch(e + 1, config.epochs(), batches.count());
       }
-      ScoreSums sums = new ScoreSums(config.metrics());
+      ScoreSums sums = new ScoreSums(lossSlot(step), metricSlots(step));
       long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
       boolean timed = e > 0 || config.epochs() == 1; // the first epoch warms up the JIT
-      while (it.hasNext()) {
+      for (int s = 0; it.hasNext(); s++) {
         Dataset batch = it.next();
         Map<String, Tensor> feeds = new LinkedHashMap<>(values);
         feeds.putAll(batch.columns());
-        feeds.put("lr", lr);
-        Map<String, Tensor> out = step.run(feeds, rng, timed ? stepProfile : null);
-        double loss = out.get("loss").item();
+        feeds.put(SCALAR_LR, lr);
+        feeds.put(SCALAR_EPOCH, Tensor.ofLongs(new long[] {e}));
+        feeds.put(SCALAR_STEP, Tensor.ofLongs(new long[] {s}));
+        Map<String, Tensor> out = step.run(feeds, StepSeeds.training(config.seed(), e, s), timed ? stepProfile : null);
         int n = batch.size();
-        sums.add(out, n);
-        out.forEach((k, v) -> {
-          if (k.startsWith("new:")) {
-            Tensor replaced = values.put(k.substring(4), v);
-            if (replaced != null && v.dtype() != DType.I64 && replaced.dtype() == v.dtype()
-                && replaced.floats() != v.floats()) {
-              step.recycle(replaced); // the next step writes into it: no allocation per step
-            }
+        double loss = sums.add(out, n);
+        for (Signature.OutputSlot u : step.signature().outputs(Signature.OutputRole.UPDATE)) {
+          Tensor v = out.get(u.name());
+          Tensor replaced = values.put(u.replaces(), v);
+          if (replaced != null && v.dtype() != DType.I64 && replaced.dtype() == v.dtype()
+              && replaced.floats() != v.floats()) {
+            step.recycle(replaced); // the next step writes into it: no allocation per step
           }
-        });
+        }
         if (report) {
           progress.step(n, loss);
         }
@@ -189,42 +205,58 @@ public final class Trainer {
   /** Loss and metrics over a whole split, in evaluation mode. */
   public Scores evaluate(Dataset data) {
     Batches batches = Batches.of(data, Math.max(config.batchSize(), 256)).inOrder();
-    ScoreSums sums = new ScoreSums(config.metrics());
-    SplittableRandom rng = new SplittableRandom(0);
+    ScoreSums sums = new ScoreSums(lossSlot(eval), metricSlots(eval));
     BatchIterator it = batches.epoch(0);
-    while (it.hasNext()) {
+    for (int b = 0; it.hasNext(); b++) {
       Dataset batch = it.next();
       Map<String, Tensor> feeds = new LinkedHashMap<>(values);
       feeds.putAll(batch.columns());
-      Map<String, Tensor> out = eval.run(feeds, rng);
+      Map<String, Tensor> out = eval.run(feeds, StepSeeds.evaluation(b));
       sums.add(out, batch.size());
     }
     return sums.mean();
   }
 
+  private static String lossSlot(CompiledGraph g) {
+    List<Signature.OutputSlot> loss = g.signature().outputs(Signature.OutputRole.LOSS);
+    if (loss.size() != 1) {
+      throw new IllegalArgumentException("a training graph has one loss output, this one has " + loss.size());
+    }
+    return loss.get(0).name();
+  }
+
+  private static List<String> metricSlots(CompiledGraph g) {
+    return g.signature().outputs(Signature.OutputRole.METRIC).stream().map(Signature.OutputSlot::name).toList();
+  }
+
   /** Batch-size-weighted sums of the loss and metrics over a pass, for their means per row. */
   private static final class ScoreSums {
+    private final String loss;
     private final List<String> metrics;
     private final Map<String, Double> metricSums = new LinkedHashMap<>();
-    private double loss;
+    private double lossSum;
     private int rows;
 
-    ScoreSums(List<String> metrics) {
+    ScoreSums(String loss, List<String> metrics) {
+      this.loss = loss;
       this.metrics = metrics;
     }
 
-    void add(Map<String, Tensor> stepOutputs, int n) {
-      loss += stepOutputs.get("loss").item() * n;
+    /** Adds one batch's outputs; returns its loss. */
+    double add(Map<String, Tensor> outputs, int n) {
+      double batchLoss = outputs.get(loss).item();
+      lossSum += batchLoss * n;
       for (String m : metrics) {
-        metricSums.merge(m, stepOutputs.get("metric:" + m).item() * n, Double::sum);
+        metricSums.merge(m, outputs.get(m).item() * n, Double::sum);
       }
       rows += n;
+      return batchLoss;
     }
 
     Scores mean() {
       Map<String, Double> means = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> means.put(k, v / Math.max(1, rows)));
-      return new Scores(loss / Math.max(1, rows), means);
+      return new Scores(lossSum / Math.max(1, rows), means);
     }
   }
 

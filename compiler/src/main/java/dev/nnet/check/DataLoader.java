@@ -1,0 +1,236 @@
+package dev.nnet.check;
+
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.Graph;
+import dev.nnet.ir.Node;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.ShapeError;
+import dev.nnet.ir.TensorType;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.backend.CompiledGraph;
+import dev.nnet.runtime.data.Batches;
+import dev.nnet.runtime.data.CsvReader;
+import dev.nnet.runtime.data.CsvTable;
+import dev.nnet.runtime.data.DataError;
+import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.data.IdxReader;
+import dev.nnet.runtime.exec.ExecutionError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Loads a {@link DataPlan}: reads the source's files, gives the schema's symbols (a CSV file's
+ * column count) their values and checks the field graph against them, computes the fields of every
+ * row on a backend, shuffles each part if asked, and resolves the splits' row ranges. This is run
+ * time work, done by {@code train}, {@code eval} and {@code predict}; checking never reads data.
+ * Every failure is a {@link DataLoadError} located in the .nnet file.
+ */
+public final class DataLoader {
+  private DataLoader() {}
+
+  /** The data sets of {@code plan}'s splits; relative source paths are resolved against {@code baseDir}. */
+  public static Map<String, Dataset> load(DataPlan plan, Path baseDir, Backend backend) throws DataLoadError {
+    Map<String, Map<String, Tensor>> parts;
+    try {
+      parts = read(plan.source(), baseDir);
+    } catch (DataError e) {
+      throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
+          .withLabel("while reading this source"));
+    }
+    Map<String, Dim> bindings = bindSchema(plan, parts);
+    Map<String, TensorType> fieldTypes = checkFields(plan, bindings);
+    CompiledGraph fields = backend.compile(plan.fields(), plan.fieldSignature());
+    Map<String, Dataset> byPart = new LinkedHashMap<>();
+    boolean shuffle = Boolean.TRUE.equals(plan.source().options().get("shuffle"));
+    for (var part : parts.entrySet()) {
+      Dataset rows = Dataset.of(computeFields(fields, part.getValue(), fieldTypes));
+      if (shuffle) {
+        long seed = (Long) plan.source().options().get("seed");
+        rows = rows.select(Batches.permutation(rows.size(), new SplittableRandom(seed)));
+      }
+      byPart.put(part.getKey(), rows);
+    }
+    Map<String, Dataset> splits = new LinkedHashMap<>();
+    for (SplitPlan split : plan.splits()) {
+      long from = 0;
+      long to = byPart.get(split.part()).size();
+      for (RowRange range : split.ranges()) {
+        long[] r = range.resolve(split.part(), to - from);
+        to = from + r[1];
+        from = from + r[0];
+      }
+      splits.put(split.name(), byPart.get(split.part()).slice((int) from, (int) to));
+    }
+    return splits;
+  }
+
+  /**
+   * Matches each per-sample variable the files gave against the schema: fixed sizes must agree,
+   * and symbols (a CSV file's column count) take the file's values.
+   */
+  private static Map<String, Dim> bindSchema(DataPlan plan, Map<String, Map<String, Tensor>> parts)
+      throws DataLoadError {
+    Map<String, Dim> bindings = new LinkedHashMap<>();
+    for (var part : parts.entrySet()) {
+      for (var v : part.getValue().entrySet()) {
+        TensorType want = plan.schema().sample().get(v.getKey());
+        int[] shape = v.getValue().shape();
+        int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
+        boolean fits = want.dtype() == v.getValue().dtype() && want.rank() == sample.length;
+        for (int i = 0; fits && i < sample.length; i++) {
+          Dim d = want.shape().dim(i);
+          if (d.isConstant()) {
+            fits = d.constant() == sample[i];
+          } else {
+            Dim bound = bindings.putIfAbsent(d.symbolName(), Dim.of(sample[i]));
+            fits = bound == null || bound.constant() == sample[i];
+          }
+        }
+        if (!fits) {
+          throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), "`" + v.getKey()
+              + "` of `" + part.getKey() + "` is " + v.getValue().dtype() + Arrays.toString(sample)
+              + " per sample, but " + plan.source().kind() + "(...) gives " + want)
+              .withLabel("while reading this source"));
+        }
+      }
+    }
+    return bindings;
+  }
+
+  /**
+   * Infers the field graph's types again with the file's sizes in place of the schema's symbols,
+   * so that a field expression that does not fit the file (a {@code row[0..64]} of a 10-column
+   * file) is reported at that expression before anything runs, and checks each field against its
+   * declared type. Returns the concrete per-sample type of each field.
+   */
+  private static Map<String, TensorType> checkFields(DataPlan plan, Map<String, Dim> bindings) throws DataLoadError {
+    Graph g = plan.fields();
+    if (bindings.isEmpty()) {
+      return plan.fieldTypes();
+    }
+    String given = describe(bindings);
+    TensorType[] types = new TensorType[g.nodes().size()];
+    for (Node n : g.nodes()) {
+      if (n.op() instanceof Op.Input in) {
+        types[n.id()] = in.type().withShape(in.type().shape().substitute(bindings));
+        continue;
+      }
+      List<TensorType> inputs = new ArrayList<>();
+      n.inputs().forEach(i -> inputs.add(types[i]));
+      try {
+        types[n.id()] = n.op().infer(inputs);
+      } catch (ShapeError e) {
+        throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, n.span(), e.getMessage() + " (with " + given
+            + ")").withHelp("the field expressions must fit the file: check the column ranges"));
+      }
+    }
+    Map<String, TensorType> out = new LinkedHashMap<>();
+    for (var f : plan.fieldTypes().entrySet()) {
+      TensorType actual = types[g.outputs().get(f.getKey())];
+      if (!actual.equals(f.getValue())) {
+        throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, plan.fieldSpans().get(f.getKey()),
+            "field `" + f.getKey() + "` is declared " + f.getValue() + " but its expression gives " + actual
+                + " per sample (with " + given + ")").withLabel("this is " + actual));
+      }
+      out.put(f.getKey(), actual);
+    }
+    return out;
+  }
+
+  private static String describe(Map<String, Dim> bindings) {
+    StringBuilder sb = new StringBuilder();
+    bindings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append("` = ").append(v));
+    return sb.append(" from the file").toString();
+  }
+
+  /** Runs the per-sample field graph over every row of a part. */
+  private static Map<String, Tensor> computeFields(CompiledGraph graph, Map<String, Tensor> part,
+      Map<String, TensorType> types) throws DataLoadError {
+    int rows = part.values().iterator().next().dim(0);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    for (var e : types.entrySet()) {
+      int[] sample = e.getValue().shape().sizes();
+      int[] shape = new int[sample.length + 1];
+      shape[0] = rows;
+      System.arraycopy(sample, 0, shape, 1, sample.length);
+      out.put(e.getKey(), Tensor.zeros(e.getValue().dtype(), shape));
+      sizes.put(e.getKey(), (int) Tensor.numel(sample));
+    }
+    for (int r = 0; r < rows; r++) {
+      Map<String, Tensor> feeds = new LinkedHashMap<>();
+      for (var e : part.entrySet()) {
+        feeds.put(e.getKey(), row(e.getValue(), r));
+      }
+      Map<String, Tensor> result;
+      try {
+        result = graph.run(feeds, r); // one seed per row: a row's draws do not depend on the others
+      } catch (ExecutionError e) {
+        throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, e.span(), "row " + r + ": " + e.detail()));
+      }
+      for (var e : out.entrySet()) {
+        Tensor v = result.get(e.getKey());
+        int n = sizes.get(e.getKey());
+        if (v.dtype() == DType.I64) {
+          System.arraycopy(v.longs(), 0, e.getValue().longs(), r * n, n);
+        } else {
+          System.arraycopy(v.floats(), 0, e.getValue().floats(), r * n, n);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Tensor row(Tensor t, int r) {
+    int[] shape = t.shape();
+    int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
+    int n = (int) Tensor.numel(sample);
+    if (t.dtype() == DType.I64) {
+      long[] d = new long[n];
+      System.arraycopy(t.longs(), r * n, d, 0, n);
+      return Tensor.ofLongs(d, sample);
+    }
+    float[] d = new float[n];
+    System.arraycopy(t.floats(), r * n, d, 0, n);
+    return Tensor.of(d, sample);
+  }
+
+  /** Reads a source into parts, each a map of per-sample variables with a leading rows axis. */
+  private static Map<String, Map<String, Tensor>> read(DataSourceSpec spec, Path baseDir) {
+    Path path = baseDir.resolve(spec.path());
+    Map<String, Map<String, Tensor>> parts = new LinkedHashMap<>();
+    switch (spec.kind()) {
+      case "csv" -> {
+        boolean header = Boolean.TRUE.equals(spec.options().get("header"));
+        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT).read(path);
+        parts.put("rows", Map.of("row", table.values()));
+      }
+      case "mnist" -> {
+        for (String[] p : new String[][] {{"train", "train"}, {"test", "t10k"}}) {
+          Map<String, Tensor> part = new LinkedHashMap<>();
+          part.put("pixels", IdxReader.read(find(path, p[1] + "-images-idx3-ubyte")));
+          part.put("label", IdxReader.readLongs(find(path, p[1] + "-labels-idx1-ubyte")));
+          parts.put(p[0], part);
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown source " + spec.kind());
+    }
+    return parts;
+  }
+
+  private static Path find(Path dir, String name) {
+    Path gz = dir.resolve(name + ".gz");
+    return Files.exists(gz) ? gz : dir.resolve(name);
+  }
+}

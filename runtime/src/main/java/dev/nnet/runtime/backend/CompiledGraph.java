@@ -1,0 +1,38 @@
+package dev.nnet.runtime.backend;
+
+import dev.nnet.ir.Signature;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.exec.Profile;
+import java.util.Map;
+
+/** A graph a {@link Backend} has prepared to run, many times, with the same {@link Signature}. */
+public interface CompiledGraph {
+  /** The interface the graph was compiled with. */
+  Signature signature();
+
+  /**
+   * Runs the graph once.
+   *
+   * @param feeds a tensor for every input slot of the signature, by name; read, never modified
+   * @param randomSeed the seed of every random draw of this run (dropout masks, noise): the same
+   *     seed and feeds give the same outputs. Callers derive one seed per run (see
+   *     {@code dev.nnet.runtime.train.StepSeeds}) instead of sharing one stream across runs, so
+   *     that a backend may draw counter-based numbers keyed by the seed
+   * @return every output slot's value, by name
+   */
+  Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed);
+
+  /**
+   * {@link #run(Map, long)}, adding the time of every node to {@code profile} (a profile of the
+   * compiled graph). A backend that cannot time single nodes runs without recording.
+   */
+  default Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed, Profile profile) {
+    return run(feeds, randomSeed);
+  }
+
+  /**
+   * Hands back a tensor an earlier run returned and nothing will read again (a parameter value an
+   * update replaced), so a later run may write into its memory. A backend may ignore it.
+   */
+  void recycle(Tensor replaced);
+}
