@@ -225,6 +225,25 @@ class PadKernelsTest {
     assertEquals(dot(y, g), dot(x, dx), 1e-5 * scale, k::toString);
   }
 
+  /**
+   * Replicating one row 20000 times sends every padded row to the same 64 cells, so rows handled by
+   * different cores would add into them at once, and lose updates, if the transpose split them.
+   * (It can only catch that when both threads really run at once: on the loaded 2-core development
+   * VM a split version passed it.)
+   */
+  @Test
+  void transposeDoesNotSplitRowsThatAddIntoTheSameCells() {
+    int rows = 20_001;
+    float[] ones = new float[rows * 64];
+    Arrays.fill(ones, 1f);
+    Tensor dx = PadKernels.padTranspose(Tensor.of(ones, rows, 64), new int[] {rows - 1, 0}, new int[] {0, 0},
+        PadMode.REPLICATE, pool);
+    assertArrayEquals(new int[] {1, 64}, dx.shape());
+    for (float v : dx.floats()) {
+      assertEquals(rows, v);
+    }
+  }
+
   /** Big enough that rows are split across the cores; results land in recycled, dirty arrays. */
   @ParameterizedTest
   @EnumSource(PadMode.class)
