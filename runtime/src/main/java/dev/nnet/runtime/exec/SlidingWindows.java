@@ -25,9 +25,19 @@ final class SlidingWindows {
   final int kernelSize;
   /** Row-major strides of the input's spatial dims. */
   final int[] inStrides;
-  /** {@code validLo[d][k]} to {@code validHi[d][k]}: the outputs along dim d whose tap k is inside the input. */
-  private final int[][] validLo;
-  private final int[][] validHi;
+  /** Output rows: output positions over all spatial dims but the last. */
+  final int rows;
+  /**
+   * For tap t and output row r, {@code rowStart[t * rows + r]}: the input offset (in one channel)
+   * that the row's first window reads with tap t, before the last dim is added; -1 when that row of
+   * the tap lies in the padding. Precomputed so that im2col's inner loops do no index arithmetic.
+   */
+  private final int[] rowStart;
+  /** For tap t, the outputs along the last dim whose tap is inside the input: {@code [tapLo[t], tapHi[t])}. */
+  private final int[] tapLo;
+  private final int[] tapHi;
+  /** For tap t, the input position along the last dim minus {@code o * stride} (may be negative). */
+  private final int[] tapShift;
 
   private SlidingWindows(int[] in, int[] kernel, int[] stride, int[] padBefore, int[] dilation, int[] out) {
     this.rank = in.length;
@@ -46,8 +56,9 @@ final class SlidingWindows {
       inStrides[d] = s;
       s *= in[d];
     }
-    validLo = new int[rank][];
-    validHi = new int[rank][];
+    // validLo[d][k] to validHi[d][k]: the outputs along dim d whose tap k is inside the input.
+    int[][] validLo = new int[rank][];
+    int[][] validHi = new int[rank][];
     for (int d = 0; d < rank; d++) {
       validLo[d] = new int[kernel[d]];
       validHi[d] = new int[kernel[d]];
@@ -58,6 +69,30 @@ final class SlidingWindows {
         validLo[d][k] = Math.min(lo, out[d]);
         validHi[d][k] = Math.max(hi, validLo[d][k]);
       }
+    }
+    int last = rank - 1;
+    this.rows = outSize / out[last];
+    this.rowStart = new int[Math.toIntExact((long) kernelSize * rows)];
+    this.tapLo = new int[kernelSize];
+    this.tapHi = new int[kernelSize];
+    this.tapShift = new int[kernelSize];
+    int[] k = new int[rank];
+    int[] o = new int[rank];
+    for (int t = 0; t < kernelSize; t++) {
+      tapLo[t] = validLo[last][k[last]];
+      tapHi[t] = validHi[last][k[last]];
+      tapShift[t] = k[last] * dilation[last] - padBefore[last];
+      Arrays.fill(o, 0);
+      for (int r = 0; r < rows; r++) {
+        int off = 0;
+        for (int d = 0; d < last && off >= 0; d++) {
+          boolean inside = o[d] >= validLo[d][k[d]] && o[d] < validHi[d][k[d]];
+          off = inside ? off + (o[d] * stride[d] + k[d] * dilation[d] - padBefore[d]) * inStrides[d] : -1;
+        }
+        rowStart[t * rows + r] = off;
+        increment(o, out, last);
+      }
+      increment(k, kernel);
     }
   }
 
@@ -139,93 +174,71 @@ final class SlidingWindows {
    * {@code channels} channels of {@link #inSize} floats from {@code xOff}.
    */
   void im2col(float[] x, int xOff, int channels, float[] col) {
-    int last = rank - 1;
-    int ow = out[last];
-    int sw = stride[last];
-    int rows = outSize / ow;
-    int[] k = new int[rank];
-    int[] o = new int[rank];
+    int ow = out[rank - 1];
+    int sw = stride[rank - 1];
     int dst = 0;
     for (int c = 0; c < channels; c++) {
       int channel = xOff + c * inSize;
       for (int t = 0; t < kernelSize; t++) {
-        int lo = validLo[last][k[last]];
-        int hi = validHi[last][k[last]];
-        int shift = k[last] * dilation[last] - padBefore[last];
-        Arrays.fill(o, 0);
-        for (int r = 0; r < rows; r++, dst += ow) {
-          int base = rowOffset(k, o);
+        int lo = tapLo[t];
+        int hi = tapHi[t];
+        int shift = channel + tapShift[t];
+        for (int r = t * rows, end = r + rows; r < end; r++, dst += ow) {
+          int base = rowStart[r];
           if (base < 0) {
             Arrays.fill(col, dst, dst + ow, 0f);
-          } else {
-            int src = channel + base + shift;
-            Arrays.fill(col, dst, dst + lo, 0f);
-            if (sw == 1 && hi > lo) { // (an empty copy may still start outside x, which arraycopy rejects)
-              System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-            } else {
-              for (int j = lo; j < hi; j++) {
-                col[dst + j] = x[src + j * sw];
-              }
-            }
-            Arrays.fill(col, dst + hi, dst + ow, 0f);
+            continue;
           }
-          increment(o, out, last);
+          int src = base + shift;
+          for (int j = 0; j < lo; j++) {
+            col[dst + j] = 0f;
+          }
+          if (sw == 1) {
+            for (int j = lo; j < hi; j++) {
+              col[dst + j] = x[src + j];
+            }
+          } else {
+            for (int j = lo; j < hi; j++) {
+              col[dst + j] = x[src + j * sw];
+            }
+          }
+          for (int j = hi; j < ow; j++) {
+            col[dst + j] = 0f;
+          }
         }
-        increment(k, kernel);
       }
     }
   }
 
   /** The adjoint of {@link #im2col}: adds each column entry to the input position it was read from. */
   void col2imAdd(float[] col, float[] x, int xOff, int channels) {
-    int last = rank - 1;
-    int ow = out[last];
-    int sw = stride[last];
-    int rows = outSize / ow;
-    int[] k = new int[rank];
-    int[] o = new int[rank];
+    int ow = out[rank - 1];
+    int sw = stride[rank - 1];
     int src = 0;
     for (int c = 0; c < channels; c++) {
       int channel = xOff + c * inSize;
       for (int t = 0; t < kernelSize; t++) {
-        int lo = validLo[last][k[last]];
-        int hi = validHi[last][k[last]];
-        int shift = k[last] * dilation[last] - padBefore[last];
-        Arrays.fill(o, 0);
-        for (int r = 0; r < rows; r++, src += ow) {
-          int base = rowOffset(k, o);
-          if (base >= 0) {
-            int dst = channel + base + shift;
-            if (sw == 1) {
-              for (int j = lo; j < hi; j++) {
-                x[dst + j] += col[src + j];
-              }
-            } else {
-              for (int j = lo; j < hi; j++) {
-                x[dst + j * sw] += col[src + j];
-              }
+        int lo = tapLo[t];
+        int hi = tapHi[t];
+        int shift = channel + tapShift[t];
+        for (int r = t * rows, end = r + rows; r < end; r++, src += ow) {
+          int base = rowStart[r];
+          if (base < 0) {
+            continue;
+          }
+          int dst = base + shift;
+          if (sw == 1) {
+            for (int j = lo; j < hi; j++) {
+              x[dst + j] += col[src + j];
+            }
+          } else {
+            for (int j = lo; j < hi; j++) {
+              x[dst + j * sw] += col[src + j];
             }
           }
-          increment(o, out, last);
         }
-        increment(k, kernel);
       }
     }
-  }
-
-  /**
-   * The input offset of output row {@code o} (all dims but the last) at tap {@code k}, not counting
-   * the last dim; -1 when that row of the tap lies in the padding.
-   */
-  private int rowOffset(int[] k, int[] o) {
-    int off = 0;
-    for (int d = 0; d < rank - 1; d++) {
-      if (o[d] < validLo[d][k[d]] || o[d] >= validHi[d][k[d]]) {
-        return -1;
-      }
-      off += (o[d] * stride[d] + k[d] * dilation[d] - padBefore[d]) * inStrides[d];
-    }
-    return off;
   }
 
   /** Advances a row-major multi-index over {@code dims}. */
