@@ -254,6 +254,18 @@ class ConvKernelsTest {
   }
 
   @Test
+  void anEmptyBatchHasAZeroFilterGradientAndEmptyOutputs() {
+    Case k = new Case(0, 1, 2, 3, new int[] {5}, new int[] {3}, ones(1), ones(1), ones(1), ones(1));
+    Tensor x = Tensor.of(new float[0], k.xShape());
+    Tensor dy = Tensor.of(new float[0], k.yShape());
+    float[] dirty = pool.take(3 * 2 * 3);
+    Arrays.fill(dirty, Float.NaN);
+    pool.give(dirty);
+    assertArrayEquals(new float[18], k.convFilterGrad(x, dy, pool).floats());
+    assertArrayEquals(new int[] {0, 3, 5}, k.conv(x, uniform(new Random(1), k.wShape()), pool).shape());
+  }
+
+  @Test
   void outputSizeFollowsTheFormula() {
     assertArrayEquals(new int[] {28, 10, 2},
         ConvKernels.outputSize(new int[] {28, 14, 7}, new int[] {5, 5, 3}, new int[] {1, 1, 2},
