@@ -234,7 +234,12 @@ public final class ConvKernels {
       }
       SlidingWindows g = SlidingWindows.of(what, in, Arrays.copyOfRange(w, 2, w.length), stride, padBefore, padAfter,
           dilation);
-      Math.toIntExact((long) n * Math.max(c, w[0]) * Math.max(g.inSize, g.outSize)); // the arrays must be indexable
+      // The tensors and the column matrix [C/groups * K, OS] live in float arrays, indexed by int.
+      long largest = Math.max((long) n * Math.max(c, w[0]) * Math.max(g.inSize, g.outSize),
+          (long) c / groups * g.kernelSize * g.outSize);
+      if (largest > Integer.MAX_VALUE) {
+        throw new ExecutionError(what + ": " + largest + " elements in one array are more than an int can index");
+      }
       return new Layout(n, c, w[0], groups, g);
     }
 

@@ -136,9 +136,11 @@ public final class PadKernels {
         throw new ExecutionError("pad: padding " + Arrays.toString(before) + " + " + Arrays.toString(after)
             + " must be non-negative");
       }
-      out[d] = Math.toIntExact((long) in[d] + before[d] + after[d]);
+      out[d] = (int) Math.min(Integer.MAX_VALUE, (long) in[d] + before[d] + after[d]);
     }
-    Math.toIntExact(Tensor.numel(out)); // the result must be indexable
+    if (Tensor.numel(out) >= Integer.MAX_VALUE) {
+      throw new ExecutionError("pad: the padded shape " + Arrays.toString(out) + " is too large to index");
+    }
     return out;
   }
 

@@ -125,7 +125,16 @@ final class SlidingWindows {
             + " of size " + in[d] + " with padding " + padBefore[d] + " + " + padAfter[d] + "; "
             + describe(in, kernel, stride, padBefore, padAfter, dilation));
       }
-      out[d] = Math.toIntExact(room / stride[d] + 1);
+      long size = room / stride[d] + 1;
+      if (size > Integer.MAX_VALUE) {
+        throw new ExecutionError(what + ": output dim " + d + " would have " + size + " positions; "
+            + describe(in, kernel, stride, padBefore, padAfter, dilation));
+      }
+      out[d] = (int) size;
+    }
+    if (product(in) > Integer.MAX_VALUE || product(out) > Integer.MAX_VALUE) {
+      throw new ExecutionError(what + ": " + describe(in, kernel, stride, padBefore, padAfter, dilation)
+          + " has more positions than an int can index");
     }
     return new SlidingWindows(in.clone(), kernel.clone(), stride.clone(), padBefore.clone(), dilation.clone(), out);
   }

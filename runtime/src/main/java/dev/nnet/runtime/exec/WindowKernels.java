@@ -165,7 +165,9 @@ public final class WindowKernels {
       int[] zeros = new int[rank];
       SlidingWindows g = SlidingWindows.of(what, spatial, kernel, stride, zeros, zeros, dilation);
       int lead = Math.toIntExact(SlidingWindows.product(Arrays.copyOf(shape, shape.length - rank)));
-      Math.toIntExact((long) lead * Math.max(g.inSize, g.outSize)); // the arrays must be indexable
+      if ((long) lead * Math.max(g.inSize, g.outSize) > Integer.MAX_VALUE) {
+        throw new ExecutionError(what + ": a tensor of shape " + Arrays.toString(shape) + " is too large to index");
+      }
       return new Slices(shape, lead, g);
     }
 

@@ -295,6 +295,9 @@ class ConvKernelsTest {
         () -> ConvKernels.convTranspose(dy, w3, new int[] {5, 5}, one, none, none, one, 2, pool));
     assertMessage("expected [2, 4, 3, 3]",
         () -> ConvKernels.convFilterGrad(x, dy, new int[] {3, 3}, one, none, none, one, 2, pool));
+    int big = 1 << 30;
+    assertMessage("positions", () -> ConvKernels.conv(Tensor.of(new float[1], 1, 1, 1), Tensor.of(new float[1], 1, 1, 1),
+        ones(1), new int[] {big}, new int[] {big}, ones(1), 1, pool));
     assertMessage("rank 3", () -> ConvKernels.conv(Tensor.of(new float[4], 2, 2), w3, one, none, none, one, 1, pool));
   }
 

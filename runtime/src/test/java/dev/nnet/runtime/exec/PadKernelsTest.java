@@ -97,6 +97,8 @@ class PadKernelsTest {
         () -> PadKernels.pad(ONE_TO_FOUR, new int[] {-1}, new int[] {0}, PadMode.CONSTANT, 0, pool));
     assertMessage("one entry per axis",
         () -> PadKernels.pad(ONE_TO_FOUR, new int[] {1, 1}, new int[] {0, 0}, PadMode.CONSTANT, 0, pool));
+    assertMessage("too large",
+        () -> PadKernels.pad(ONE_TO_FOUR, new int[] {Integer.MAX_VALUE - 2}, new int[] {0}, PadMode.CONSTANT, 0, pool));
     assertMessage("fit in the padded shape",
         () -> PadKernels.padTranspose(ONE_TO_FOUR, new int[] {3}, new int[] {2}, PadMode.CONSTANT, pool));
     // transposing reflect needs the unpadded size (4 - 2 - 1 = 1) to exceed the pads
