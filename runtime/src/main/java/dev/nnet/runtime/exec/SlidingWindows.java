@@ -203,8 +203,8 @@ final class SlidingWindows {
             col[dst + j] = 0f;
           }
           if (sw == 1) {
-            for (int j = lo; j < hi; j++) {
-              col[dst + j] = x[src + j];
+            if (hi > lo) { // (an empty copy may still start outside x, which arraycopy rejects)
+              System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
             }
           } else {
             for (int j = lo; j < hi; j++) {
