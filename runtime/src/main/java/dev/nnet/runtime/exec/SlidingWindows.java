@@ -132,7 +132,8 @@ final class SlidingWindows {
       }
       out[d] = (int) size;
     }
-    if (product(in) > Integer.MAX_VALUE || product(out) > Integer.MAX_VALUE) {
+    long rowTable = product(kernel) * (product(out) / out[rank - 1]); // rowStart's length
+    if (product(in) > Integer.MAX_VALUE || product(out) > Integer.MAX_VALUE || rowTable > Integer.MAX_VALUE) {
       throw new ExecutionError(what + ": " + describe(in, kernel, stride, padBefore, padAfter, dilation)
           + " has more positions than an int can index");
     }
