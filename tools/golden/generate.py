@@ -654,6 +654,42 @@ after step k). attr kind is sgd, adam or adamw; attr options lists name=value as
     gf.write()
 
 
+def recurrent():
+    gf = GoldenFile("recurrent.txt", """std.nn's RNN, LSTM and GRU layers (batch_first) against torch.nn's, output and final
+states, with gradients for the input and every weight. Each case is checked by compiling
+`model Golden() { m = <layer>; forward(<params>) = <expr> }`; the weights are fed by name (m.weight_ih, ...).""")
+    own = np.random.default_rng(14)
+
+    def case(name, layer, module, expr, pick, n=2, t=4, f=3):
+        x = f32(own.uniform(-1, 1, size=(n, t, f)))
+        weights = []
+        for pname, p in module.named_parameters():
+            ours = "m." + pname.replace("_l0", "")
+            weights.append((ours, f32(own.uniform(-0.6, 0.6, size=tuple(p.shape)))))
+
+        def run(tensors):
+            # torch.nn's RNNs read their weights from _flat_weights; pointing it at the case's tensors
+            # makes autograd differentiate with respect to exactly those.
+            module._flat_weights = [tensors["m." + n.replace("_l0", "")] for n in module._flat_weights_names]
+            return pick(module(tensors["x"]))
+
+        module.double()
+        gf.case(name, {"layer": layer, "params": "x: [%d, %d, %d]" % (n, t, f), "expr": expr},
+                forward_and_grads([("x", x)] + weights, run, rng=own))
+
+    torch.manual_seed(0)
+    case("LSTM output", "LSTM(3, 5)", torch.nn.LSTM(3, 5, batch_first=True), "m(x)[0]", lambda o: o[0])
+    case("LSTM final cell state", "LSTM(3, 5)", torch.nn.LSTM(3, 5, batch_first=True), "m(x)[1][1]", lambda o: o[1][1])
+    case("LSTM without bias, final hidden state", "LSTM(3, 4, bias = false)",
+         torch.nn.LSTM(3, 4, bias=False, batch_first=True), "m(x)[1][0]", lambda o: o[1][0])
+    case("GRU output", "GRU(3, 5)", torch.nn.GRU(3, 5, batch_first=True), "m(x)[0]", lambda o: o[0])
+    case("GRU final hidden state", "GRU(3, 4)", torch.nn.GRU(3, 4, batch_first=True), "m(x)[1]", lambda o: o[1])
+    case("RNN tanh output", "RNN(3, 5)", torch.nn.RNN(3, 5, batch_first=True), "m(x)[0]", lambda o: o[0])
+    case("RNN relu final hidden state", "RNN(3, 4, nonlinearity = \"relu\")",
+         torch.nn.RNN(3, 4, nonlinearity="relu", batch_first=True), "m(x)[1]", lambda o: o[1])
+    gf.write()
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     unary_ops()
@@ -663,6 +699,7 @@ if __name__ == "__main__":
     movement()
     indexing()
     stdlib()
+    recurrent()
     optimizers()
     conv_pool()
     total = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR))

@@ -42,7 +42,7 @@ final class SummaryCommand implements Callable<Integer> {
       if (l == model) {
         continue;
       }
-      String out = l.outputs().isEmpty() ? "(not called)" : l.outputs().get(0).toString();
+      String out = l.outputTexts().isEmpty() ? "(not called)" : l.outputTexts().get(0);
       long own = l.params().stream().filter(p -> p.trainable() && p.shape().numel().isConstant())
           .mapToLong(p -> p.shape().numel().constant()).sum();
       sb.append(String.format("%-28s %-28s %,14d%n", l.path() + " (" + l.decl().name() + ")", out, own));

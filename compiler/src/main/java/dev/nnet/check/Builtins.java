@@ -6,6 +6,7 @@ import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Op;
 import dev.nnet.ir.ReduceFn;
 import dev.nnet.ir.Shape;
@@ -152,6 +153,8 @@ final class Builtins {
       return t.tensor(new Op.Flip(axes), span, x);
     });
     define(s, "arange", Builtins::arange);
+    define(s, "as_tensor", Builtins::asTensor);
+    define(s, "scan", ScanBuiltin::scan);
     define(s, "squeeze", Builtins::squeeze);
     define(s, "unsqueeze", (t, a, span) -> {
       a.expectAtMost(2, "x", "dim");
@@ -295,6 +298,20 @@ final class Builtins {
     long length = Math.max(0, (long) Math.ceil((end - start) / step));
     return new Val.Tensor(t.graph().addChecked(new Op.Arange(start, step, Dim.of(length), ints ? DType.I64 : DType.F32),
         span), span);
+  }
+
+  /**
+   * {@code as_tensor(n)}: a number as an f32 scalar tensor; for a dimension known only when the
+   * program runs (the batch size {@code N}, or {@code numel(x) / C}), its run-time value.
+   */
+  private static Val asTensor(Tracer t, Args a, SourceSpan span) throws CheckError {
+    a.expectAtMost(1, "value");
+    Args.Arg arg = a.require(0, "value");
+    if (arg.value() instanceof Val.Int i && !i.value().isConstant()) {
+      Value ones = t.graph().addChecked(new Op.Fill(1, TensorType.f32(Shape.of(i.value()))), span);
+      return new Val.Tensor(t.graph().addChecked(new Op.Reduce(ReduceFn.SUM, List.of(0), false), span, ones), span);
+    }
+    return t.constant(a.number(0, "value", null), DType.F32, span);
   }
 
   /** {@code squeeze(x)} drops every axis of size 1; {@code squeeze(x, dim)} only that one, which must be 1. */

@@ -24,6 +24,7 @@ public final class LayerInstance {
   private final List<ParamSpec> params = new ArrayList<>();
   private final List<TensorType> outputs = new ArrayList<>();
   private dev.nnet.ir.GraphBuilder.Value firstOutput;
+  private final List<String> outputTexts = new java.util.ArrayList<>();
   private final Map<String, Object> hyperParams = new LinkedHashMap<>();
   private final Map<String, SourceSpan> argSpans = new LinkedHashMap<>();
   private final Map<String, SourceSpan> paramSpans = new LinkedHashMap<>();
@@ -78,6 +79,17 @@ public final class LayerInstance {
       firstOutput = v;
     }
     outputs.add(v.type());
+    outputTexts.add(v.type().toString());
+  }
+
+  /** Records a call that returned a tuple (an RNN's output and final state), as text for summaries. */
+  void recordTupleOutput(String text) {
+    outputTexts.add(text);
+  }
+
+  /** What each call of this instance returned, as written in summaries: {@code [N, 10]} or a tuple of types. */
+  public List<String> outputTexts() {
+    return outputTexts;
   }
 
   /** Hyperparameter values as written in summaries. */

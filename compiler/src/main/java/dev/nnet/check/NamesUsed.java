@@ -64,7 +64,7 @@ final class NamesUsed {
       l.items().forEach(this::visit);
     } else if (e instanceof Expr.Block b) {
       for (Stmt s : b.stmts()) {
-        visit(s instanceof Stmt.Let let ? let.value() : s instanceof Stmt.Return r ? r.value()
+        visit(s instanceof Stmt.Let let ? let.value() : s instanceof Stmt.Update u ? u.value() : s instanceof Stmt.Return r ? r.value()
             : ((Stmt.ExprStmt) s).value());
       }
     }

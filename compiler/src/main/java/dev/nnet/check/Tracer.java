@@ -32,10 +32,12 @@ import java.util.Map;
 final class Tracer {
   private static final int MAX_DEPTH = 200;
 
-  private final GraphBuilder graph;
+  /** Where traced ops go: the graph being built, or the body of a scan while its step is traced. */
+  private GraphBuilder graph;
   private final boolean training;
   private final Map<String, SourceFile> sources;
   private final Map<String, String> symbolOrigins = new LinkedHashMap<>();
+  private final Map<String, Val.Tensor> stateUpdates = new LinkedHashMap<>();
   /** Which function produced each traced value, for lints such as softmax before cross_entropy. */
   private final Map<Integer, String> producers = new java.util.HashMap<>();
   private final Lints lints;
@@ -67,6 +69,23 @@ final class Tracer {
 
   GraphBuilder graph() {
     return graph;
+  }
+
+  /** What a piece of tracing computes. */
+  @FunctionalInterface
+  interface TraceStep<T> {
+    T run() throws CheckError;
+  }
+
+  /** Runs {@code step} with its ops going to {@code body} (a scan's step), then back to the graph before. */
+  <T> T tracingInto(GraphBuilder body, TraceStep<T> step) throws CheckError {
+    GraphBuilder saved = graph;
+    graph = body;
+    try {
+      return step.run();
+    } finally {
+      graph = saved;
+    }
   }
 
   boolean training() {
@@ -166,6 +185,9 @@ final class Tracer {
             types.record(l.span(), v);
           }
           last = new Val.None();
+      } else if (s instanceof Stmt.Update u) {
+        update(u, scope);
+        last = new Val.None();
       } else if (s instanceof Stmt.Return r) {
         return eval(r.value(), scope);
       } else if (s instanceof Stmt.ExprStmt x) {
@@ -173,6 +195,46 @@ final class Tracer {
       }
     }
     return last;
+  }
+
+  /**
+   * {@code buffer := value}: in training, records the buffer's value for the next step (an output
+   * of the step that replaces the buffer's input); in evaluation, skipped, as PyTorch's BatchNorm
+   * leaves its running statistics alone in eval mode.
+   */
+  private void update(Stmt.Update u, Scope scope) throws CheckError {
+    Val target = lookup(u.name(), u.nameSpan(), scope);
+    Op.Parameter buffer = target instanceof Val.Tensor t && t.value().owner() == graph
+        && graph.node(t.value().id()).op() instanceof Op.Parameter p && !p.trainable() ? p : null;
+    if (buffer == null) {
+      boolean inStep = target instanceof Val.Tensor t && t.value().owner() != graph;
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, u.nameSpan(), inStep
+          ? "a buffer cannot be updated inside a `scan` step" : "`" + u.name() + "` is not a buffer, so `:=` cannot update it")
+          .withLabel(inStep ? "inside a scan step" : "not a buffer")
+          .withHelp(inStep ? "return the new value from the step and update the buffer after the scan"
+              : "declare it in the layer as `buffer " + u.name() + ": [...] = zeros`; parameters change through the optimizer"));
+    }
+    if (!training) {
+      return;
+    }
+    Val v = eval(u.value(), scope);
+    Val.Tensor value = asTensor(v, buffer.type().dtype(), u.value().span());
+    if (!value.value().type().equals(buffer.type())) {
+      throw new CheckError(Diagnostic.error(ErrorCode.OP_SHAPE, u.value().span(), "`" + u.name() + "` is "
+          + buffer.type() + " but its new value is " + value.value().type())
+          .withLabel("this is " + value.value().type()).withHelp("the new value must have the buffer's shape and dtype"));
+    }
+    if (stateUpdates.containsKey(buffer.name())) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, u.span(), "`" + buffer.name()
+          + "` is updated twice in one training step").withRelated(stateUpdates.get(buffer.name()).origin(), "first updated here")
+          .withHelp("a layer whose forward updates a buffer can be called once per step; use two layers"));
+    }
+    stateUpdates.put(buffer.name(), new Val.Tensor(value.value(), u.span()));
+  }
+
+  /** The buffers this trace updated, by name, with their new values (in training only). */
+  Map<String, Val.Tensor> stateUpdates() {
+    return stateUpdates;
   }
 
   private Args evalArgs(Expr.Call c, Scope scope) throws CheckError {
@@ -301,6 +363,9 @@ final class Tracer {
     mayInstantiate = false;
     try {
       Val out = callFunction(f.decl(), f.scope(), args, inst.displayName(), inst);
+      if (out instanceof Val.TupleV tuple) {
+        inst.recordTupleOutput(typesOf(tuple));
+      }
       if (out instanceof Val.Tensor t) {
         inst.recordOutput(t.value());
         return new Val.Tensor(t.value(), inst.definedAt());
@@ -309,6 +374,17 @@ final class Tracer {
     } finally {
       mayInstantiate = saved;
     }
+  }
+
+  /** {@code ([N, T, 128], ([1, N, 128], [1, N, 128]))}: the types in a tuple of tensors. */
+  private static String typesOf(Val v) {
+    if (v instanceof Val.Tensor t) {
+      return t.value().type().toString();
+    }
+    if (v instanceof Val.TupleV tuple) {
+      return tuple.items().stream().map(Tracer::typesOf).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+    return v.describe();
   }
 
   /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */

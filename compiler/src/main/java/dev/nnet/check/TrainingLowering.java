@@ -77,6 +77,9 @@ final class TrainingLowering {
     stepOut.add("loss", Signature.OutputRole.LOSS, t.loss().value(), null);
     t.metrics().forEach((name, v) -> stepOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
     lowering.updates().forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v, name));
+    // Buffers that the model updated with `:=` (BatchNorm's running statistics): the step returns
+    // their new values, which replace them, like updated parameters.
+    tracer.stateUpdates().forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v.value(), name));
 
     GraphBuilder eval = new GraphBuilder();
     Traced e = trace(train, globals, data, new Tracer(eval, false, sources, lints));

@@ -150,6 +150,8 @@ final class AstBuilder {
       if (s instanceof LetStmtContext l && l.pattern() != null) {
         List<String> names = l.pattern().name().stream().map(this::name).toList();
         stmts.add(new Stmt.Let(names, l.pattern().LPAREN() != null, expr(l.expr()), span(l)));
+      } else if (s instanceof UpdateStmtContext u && u.name() != null) {
+        stmts.add(new Stmt.Update(name(u.name()), span(u.name()), expr(u.expr()), span(u)));
       } else if (s instanceof ReturnStmtContext r) {
         stmts.add(new Stmt.Return(expr(r.expr()), span(r)));
       } else if (s instanceof ExprStmtContext e) {

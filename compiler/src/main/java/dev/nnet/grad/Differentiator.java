@@ -31,14 +31,36 @@ public final class Differentiator {
     GradientRules rules = new GradientRules(graph);
     boolean[] needed = reachingTargets(graph, output.id(), wrt);
     Map<Integer, Value> adjoint = new HashMap<>();
+    // A scan has several results; their adjoints are gathered here, by result index, until the
+    // walk reaches the scan itself, whose rule takes them all at once.
+    Map<Integer, Value[]> scanAdjoints = new HashMap<>();
     adjoint.put(output.id(), graph.addChecked(new Op.Fill(1, TensorType.f32(Shape.scalar())), graph.node(output.id()).span()));
     for (int id = output.id(); id >= 0; id--) {
-      Value g = adjoint.get(id);
-      if (g == null || !needed[id]) {
+      Node node = graph.node(id);
+      if (!needed[id]) {
         continue;
       }
-      Node node = graph.node(id);
-      List<Value> inputGrads = rules.backward(node, g);
+      Value g = adjoint.get(id);
+      if (node.op() instanceof Op.ScanResult r) {
+        if (g != null) {
+          Op.Scan scan = (Op.Scan) graph.node(node.input(0)).op();
+          Value[] gathered = scanAdjoints.computeIfAbsent(node.input(0), k -> new Value[scan.carries() * 2 + scan.outputs()]);
+          gathered[r.index()] = gathered[r.index()] == null ? g : rules.add(gathered[r.index()], g, node.span());
+        }
+        continue;
+      }
+      List<Value> inputGrads;
+      if (node.op() instanceof Op.Scan) {
+        Value[] gathered = scanAdjoints.get(id);
+        if (gathered == null) {
+          continue;
+        }
+        inputGrads = rules.scanBackward(node, java.util.Arrays.asList(gathered));
+      } else if (g == null) {
+        continue;
+      } else {
+        inputGrads = rules.backward(node, g);
+      }
       for (int i = 0; i < inputGrads.size(); i++) {
         Value gi = inputGrads.get(i);
         int target = node.input(i);

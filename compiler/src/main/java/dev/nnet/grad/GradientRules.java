@@ -8,6 +8,7 @@ import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
 import dev.nnet.ir.OpVisitor;
+import dev.nnet.ir.PadMode;
 import dev.nnet.ir.ReduceFn;
 import dev.nnet.ir.Shape;
 import dev.nnet.ir.SourceSpan;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gradient rule of every primitive, in one place: given a node, its operands, its output and
@@ -186,6 +188,164 @@ final class GradientRules {
     public List<Value> windowMaxGrad(Op.WindowMaxGrad op) {
       throw new UnsupportedGradient("the gradient of max pooling's gradient (a second derivative through max pooling)");
     }
+
+    public List<Value> scan(Op.Scan op) {
+      throw new IllegalStateException("a scan is differentiated by scanBackward, with all its results' adjoints");
+    }
+
+    public List<Value> scanResult(Op.ScanResult op) {
+      throw new IllegalStateException("a scan result's adjoint goes to its scan, gathered by the differentiator");
+    }
+  }
+
+  /**
+   * The gradient of a scan: a scan in the other direction over the vector-Jacobian product of its
+   * body. Its carries are the adjoints of the forward carries and the running sums of the
+   * constants' gradients; it steps over the carries each forward step started from (the scan's
+   * saved-carry results), the forward sequences and the adjoints of the per-step outputs; each
+   * step yields the gradient of that step's x. {@code adjoints} are those of the scan's results,
+   * in its result order (null where none flows).
+   */
+  List<Value> scanBackward(Node node, List<Value> adjoints) {
+    Op.Scan scan = (Op.Scan) node.op();
+    SourceSpan s = node.span();
+    int nc = scan.carries();
+    int nx = scan.sequences();
+    int nk = scan.consts();
+    int ny = scan.outputs();
+    for (int i = nc + ny; i < adjoints.size(); i++) {
+      if (adjoints.get(i) != null) {
+        throw new UnsupportedGradient("a second derivative through the saved carries of a scan");
+      }
+    }
+    List<Value> in = node.inputs().stream().map(b::value).toList();
+    for (int i = 0; i < nc; i++) {
+      if (in.get(i).dtype() != DType.F32) {
+        throw new UnsupportedGradient("a scan whose carry " + i + " is " + in.get(i).dtype() + " (only f32 carries)");
+      }
+    }
+    Value self = b.value(node.id());
+    List<Integer> gradXs = new ArrayList<>(); // the sequences with a gradient (f32)
+    for (int j = 0; j < nx; j++) {
+      if (in.get(nc + j).dtype() == DType.F32) {
+        gradXs.add(j);
+      }
+    }
+    List<Integer> gradConsts = new ArrayList<>();
+    for (int k = 0; k < nk; k++) {
+      if (in.get(nc + nx + k).dtype() == DType.F32) {
+        gradConsts.add(k);
+      }
+    }
+    List<Integer> withAdjoint = new ArrayList<>(); // the per-step outputs whose adjoint flows in
+    for (int m = 0; m < ny; m++) {
+      if (adjoints.get(nc + m) != null) {
+        withAdjoint.add(m);
+      }
+    }
+
+    // The body of the backward scan: the forward body inlined, then differentiated.
+    GraphBuilder v = new GraphBuilder();
+    Map<String, Value> forwardInputs = new java.util.LinkedHashMap<>();
+    List<Value> gCarry = new ArrayList<>();
+    for (int i = 0; i < nc; i++) {
+      gCarry.add(v.input("carry" + i, in.get(i).type()));
+    }
+    List<Value> sums = new ArrayList<>();
+    for (int q = 0; q < gradConsts.size(); q++) {
+      sums.add(v.input("carry" + (nc + q), in.get(nc + nx + gradConsts.get(q)).type()));
+    }
+    int seq = 0;
+    List<Value> wrt = new ArrayList<>();
+    for (int i = 0; i < nc; i++) {
+      Value saved = v.input("x" + seq++, in.get(i).type());
+      forwardInputs.put("carry" + i, saved);
+      wrt.add(saved);
+    }
+    for (int j = 0; j < nx; j++) {
+      TensorType x = in.get(nc + j).type();
+      Value step = v.input("x" + seq++, x.withShape(new Shape(x.shape().dims().subList(1, x.rank()))));
+      forwardInputs.put("x" + j, step);
+    }
+    List<Value> gStep = new ArrayList<>();
+    for (int m : withAdjoint) {
+      TensorType stacked = adjoints.get(nc + m).type();
+      gStep.add(v.input("x" + seq++, stacked.withShape(new Shape(stacked.shape().dims().subList(1, stacked.rank())))));
+    }
+    for (int k = 0; k < nk; k++) {
+      forwardInputs.put("const" + k, v.input("const" + k, in.get(nc + nx + k).type()));
+    }
+    Map<String, Value> forward = v.inline(scan.body(), forwardInputs);
+    Value loss = null;
+    for (int i = 0; i < nc; i++) {
+      loss = plus(v, loss, dot(v, forward.get("carry" + i), gCarry.get(i), s), s);
+    }
+    for (int q = 0; q < withAdjoint.size(); q++) {
+      loss = plus(v, loss, dot(v, forward.get("y" + withAdjoint.get(q)), gStep.get(q), s), s);
+    }
+    for (int j : gradXs) {
+      wrt.add(forwardInputs.get("x" + j));
+    }
+    for (int k : gradConsts) {
+      wrt.add(forwardInputs.get("const" + k));
+    }
+    List<Value> grads = Differentiator.gradients(v, loss, wrt);
+    for (int i = 0; i < nc; i++) {
+      v.output("carry" + i, grads.get(i));
+    }
+    for (int q = 0; q < gradConsts.size(); q++) {
+      v.output("carry" + (nc + q), v.addChecked(new Op.Binary(BinaryFn.ADD), s, sums.get(q),
+          grads.get(nc + gradXs.size() + q)));
+    }
+    for (int q = 0; q < gradXs.size(); q++) {
+      v.output("y" + q, grads.get(nc + q));
+    }
+
+    // The backward scan itself, over the forward scan's saved carries.
+    List<Value> operands = new ArrayList<>();
+    for (int i = 0; i < nc; i++) {
+      operands.add(adjoints.get(i) != null ? adjoints.get(i) : zerosLike(in.get(i), s));
+    }
+    for (int k : gradConsts) {
+      operands.add(zerosLike(in.get(nc + nx + k), s));
+    }
+    for (int i = 0; i < nc; i++) {
+      operands.add(op(new Op.ScanResult(nc + ny + i, scan.resultType(nc + ny + i)), s, self));
+    }
+    for (int j = 0; j < nx; j++) {
+      operands.add(in.get(nc + j));
+    }
+    for (int m : withAdjoint) {
+      operands.add(adjoints.get(nc + m));
+    }
+    for (int k = 0; k < nk; k++) {
+      operands.add(in.get(nc + nx + k));
+    }
+    Op.Scan backward = new Op.Scan(v.build(), nc + gradConsts.size(), nc + nx + withAdjoint.size(), nk,
+        scan.length(), !scan.reverse());
+    Value back = op(backward, s, operands.toArray(Value[]::new));
+    List<Value> out = new ArrayList<>(java.util.Collections.nCopies(nc + nx + nk, (Value) null));
+    for (int i = 0; i < nc; i++) {
+      out.set(i, op(new Op.ScanResult(i, backward.resultType(i)), s, back));
+    }
+    int carriesBack = nc + gradConsts.size();
+    for (int q = 0; q < gradXs.size(); q++) {
+      out.set(nc + gradXs.get(q), op(new Op.ScanResult(carriesBack + q, backward.resultType(carriesBack + q)), s, back));
+    }
+    for (int q = 0; q < gradConsts.size(); q++) {
+      out.set(nc + nx + gradConsts.get(q), op(new Op.ScanResult(nc + q, backward.resultType(nc + q)), s, back));
+    }
+    return out;
+  }
+
+  /** {@code sum(a * b)} in builder {@code g}. */
+  private static Value dot(GraphBuilder g, Value a, Value c, SourceSpan s) {
+    Value product = g.addChecked(new Op.Binary(BinaryFn.MUL), s, a, c);
+    return g.addChecked(new Op.Reduce(ReduceFn.SUM, GraphBuilder.allAxes(product.rank()), false), s, product);
+  }
+
+  private static Value plus(GraphBuilder g, Value sum, Value term, SourceSpan s) {
+    return sum == null ? term : g.addChecked(new Op.Binary(BinaryFn.ADD), s, sum, term);
   }
 
   /** The last {@code n} dims of {@code v} (the spatial dims of an [N, C, *S] tensor). */
@@ -289,16 +449,22 @@ final class GradientRules {
       throw new UnsupportedGradient("the gradient of a strided slice (step " + sl.step() + ")");
     }
     Dim size = x.shape().dim(sl.axis());
+    Dim after = size.minus(Dim.of(sl.end()));
+    if (after.isConstant()) { // zero padding around g: one pass, no zero tensors to build and copy
+      List<Integer> before = new ArrayList<>(Collections.nCopies(x.rank(), 0));
+      List<Integer> behind = new ArrayList<>(Collections.nCopies(x.rank(), 0));
+      before.set(sl.axis(), Math.toIntExact(sl.start()));
+      behind.set(sl.axis(), Math.toIntExact(after.constant()));
+      return before.get(sl.axis()) == 0 && behind.get(sl.axis()) == 0 ? g
+          : op(new Op.Pad(PadMode.CONSTANT, before, behind, 0), s, g);
+    }
     List<Value> parts = new ArrayList<>();
     if (sl.start() > 0) {
       parts.add(zeros(x.type().withShape(x.shape().withDim(sl.axis(), Dim.of(sl.start()))), s));
     }
     parts.add(g);
-    Dim after = size.minus(Dim.of(sl.end()));
-    if (!(after.isConstant() && after.constant() == 0)) {
-      parts.add(zeros(x.type().withShape(x.shape().withDim(sl.axis(), after)), s));
-    }
-    return parts.size() == 1 ? g : op(new Op.Concat(sl.axis()), s, parts.toArray(Value[]::new));
+    parts.add(zeros(x.type().withShape(x.shape().withDim(sl.axis(), after)), s));
+    return op(new Op.Concat(sl.axis()), s, parts.toArray(Value[]::new));
   }
 
   /** Sums {@code g} over the axes that broadcasting added or stretched, back to {@code shape}. */

@@ -59,7 +59,8 @@ final class GoldenCheck {
 
   /**
    * Copies {@code g} into a fresh builder (so the differentiator can extend it) and returns the
-   * builder with the copies of its inputs by name and of its output {@code outputName}.
+   * builder with the copies of its inputs and trainable parameters by name and of its output
+   * {@code outputName}.
    */
   static Copied copy(Graph g, String outputName) {
     GraphBuilder b = new GraphBuilder();
@@ -72,6 +73,9 @@ final class GoldenCheck {
         inputs.put(in.name(), v);
       } else if (n.op() instanceof Op.Parameter p) {
         v = b.parameter(p.name(), p.type(), p.trainable());
+        if (p.trainable()) {
+          inputs.put(p.name(), v); // fed by name like an input, and differentiated
+        }
       } else {
         v = b.addChecked(n.op(), n.span(), n.inputs().stream().map(map::get).toArray(Value[]::new));
       }

@@ -106,6 +106,7 @@ class OpCoverageTest {
     files.put("indexing.txt", IndexingGoldenTest::run);
     files.put("stdlib.txt", StdlibGoldenTest::checkThroughChecker);
     files.put("conv.txt", SpatialGoldenTest::run);
+    files.put("recurrent.txt", RecurrentGoldenTest::run);
     return files;
   }
 

@@ -37,7 +37,8 @@ class StdlibGoldenTest {
 
   /** As {@link #checkThroughChecker(GoldenFile.Case)} with the forward's parameter list given. */
   static Graph checkThroughChecker(GoldenFile.Case c, String params) {
-    String source = "model Golden() {\n  forward(" + params + ") = " + c.attr("expr") + "\n}\n";
+    String layer = c.attrs().containsKey("layer") ? "  m = " + c.attr("layer") + "\n" : "";
+    String source = "model Golden() {\n" + layer + "  forward(" + params + ") = " + c.attr("expr") + "\n}\n";
     Compiler.Result r = Compiler.check(new SourceFile("golden.nnet", source), false);
     assertFalse(r.hasErrors(), () -> c.name() + ": the snippet does not check:\n" + source + r.diagnostics());
     assertEquals(1, r.models().size(), c.name() + ": models traced");

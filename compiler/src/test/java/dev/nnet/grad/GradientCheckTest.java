@@ -120,7 +120,35 @@ public class GradientCheckTest {
       return op(b, new Op.Binary(BinaryFn.SUB), sh, lse);
     }, -2, 2));
     addSpatialCases(cases);
+    addScanCases(cases);
     return cases.stream().map(Arguments::of);
+  }
+
+  /**
+   * A scan: an RNN cell {@code h' = tanh(h @ w + x_t)} over 3 steps, forwards and reversed, with the
+   * gradient flowing into the initial carry, every step of the sequence and the captured weight,
+   * through the final carry and the stacked outputs alike.
+   */
+  private static void addScanCases(List<Case> cases) {
+    for (boolean reverse : new boolean[] {false, true}) {
+      cases.add(new Case("scan rnn" + (reverse ? " reversed" : ""),
+          List.of(new int[] {2, 3}, new int[] {3, 2, 3}, new int[] {3, 3}), in -> b -> {
+            GraphBuilder body = b.child();
+            Value h = body.input("carry0", in.get(0).type());
+            Value x = body.input("x0", TensorType.f32(Shape.of(2, 3)));
+            Value next = op(body, new Op.Unary(UnaryFn.TANH),
+                op(body, new Op.Binary(BinaryFn.ADD), op(body, new Op.MatMul(), h, in.get(2)), x));
+            body.output("carry0", next);
+            body.output("y0", op(body, new Op.Binary(BinaryFn.MUL), next, next));
+            Op.Scan scan = new Op.Scan(body.build(), 1, 1, body.captures().size(), dev.nnet.ir.Dim.of(3), reverse);
+            List<Value> operands = new ArrayList<>(List.of(in.get(0), in.get(1)));
+            operands.addAll(body.captures());
+            Value s = op(b, scan, operands.toArray(Value[]::new));
+            Value last = op(b, new Op.ScanResult(0, scan.resultType(0)), s);
+            Value ys = op(b, new Op.ScanResult(1, scan.resultType(1)), s);
+            return op(b, new Op.Binary(BinaryFn.ADD), ys, last); // [3, 2, 3] + [2, 3]
+          }, -1, 1));
+    }
   }
 
   /** Padding, convolution and its two adjoints, window reductions and their adjoints, flip. */

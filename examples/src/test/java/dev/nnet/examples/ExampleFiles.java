@@ -3,16 +3,23 @@ package dev.nnet.examples;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.nnet.check.Compiler;
+import dev.nnet.check.TrainingPlan;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
 import dev.nnet.ir.Signature;
+import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.backend.Backends;
+import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.train.ProgressBar;
+import dev.nnet.runtime.train.Trainer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +44,25 @@ final class ExampleFiles {
     Compiler.Result r = Compiler.check(new SourceFile(file.toString(), Files.readString(file)));
     assertFalse(r.hasErrors(), () -> path + ": " + r.diagnostics());
     return r;
+  }
+
+  /** What training an example and evaluating it on its test split gave, and the progress log. */
+  record Trained(TrainingPlan plan, Trainer.Scores test, String log) {}
+
+  /** Checks {@code path}, loads its data, trains it on {@code backend} and evaluates the test split. */
+  static Trained trainAndTest(String path, Backend backend) throws Exception {
+    TrainingPlan p = check(path).plans().get(0);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Map<String, Dataset> splits = p.data().load(backend);
+    Trainer trainer = new Trainer(p.trainerConfig(splits, null, null), backend,
+        new ProgressBar(new PrintStream(log), false, System::nanoTime));
+    trainer.fit();
+    return new Trained(p, trainer.evaluate(splits.get("test")), log.toString());
+  }
+
+  /** The number of trainable parameters of a plan's model. */
+  static long trainableParameters(TrainingPlan p) {
+    return p.params().stream().filter(ParamSpec::trainable).mapToLong(s -> Tensor.numel(s.shape().sizes())).sum();
   }
 
   /** Runs a standalone model's forward graph on one input named {@code x}, on {@code backend}. */

@@ -42,6 +42,7 @@ body         : ASSIGN expr SEMI?
              ;
 block        : LBRACE stmt* RBRACE ;
 stmt         : LET pattern ASSIGN expr SEMI?       # letStmt
+             | name UPDATE expr SEMI?              # updateStmt
              | RETURN expr SEMI?                   # returnStmt
              | expr SEMI?                          # exprStmt
              ;
@@ -142,6 +143,7 @@ FALSE   : 'false' ;
 
 PIPE     : '|>' ;
 ARROW    : '->' ;
+UPDATE   : ':=' ;
 ELLIPSIS : '...' ;
 RANGE    : '..' ;
 POW      : '**' ;

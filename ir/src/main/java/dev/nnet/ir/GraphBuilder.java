@@ -10,6 +10,11 @@ import java.util.Map;
  * Builds a {@link Graph} node by node, inferring each node's type from its op's rule as it goes,
  * so a shape error surfaces at the node (and source span) that causes it.
  *
+ * <p>A builder may have a parent: the body of a {@link Op.Scan} is built by a {@link #child()} of
+ * the graph that contains the scan. Using a parent's value in a child captures it: the child gets
+ * an input {@code const<k>} for it, and {@link #captures()} lists the captured values in order, to
+ * be passed to the scan as its constant operands (the weights an RNN cell reads).
+ *
  * <p>Identical pure nodes are shared (hash-consing), which gives common-subexpression elimination
  * for free and keeps differentiated graphs small. Random ops are never shared.
  */
@@ -18,9 +23,31 @@ public final class GraphBuilder {
   private final Map<String, Integer> outputs = new LinkedHashMap<>();
   private final Map<List<Object>, Integer> interned = new HashMap<>();
   private final Map<String, Integer> leaves = new HashMap<>();
+  private final GraphBuilder parent;
+  /** Values of ancestor builders used here, in order of first use, and the local inputs standing for them. */
+  private final Map<Value, Value> captured = new LinkedHashMap<>();
 
-  /** A handle to a node under construction: its id and type. */
-  public record Value(int id, TensorType type) {
+  /** A builder for a top-level graph. */
+  public GraphBuilder() {
+    this(null);
+  }
+
+  private GraphBuilder(GraphBuilder parent) {
+    this.parent = parent;
+  }
+
+  /** A builder for a sub-graph (a scan body) that may use this builder's values. */
+  public GraphBuilder child() {
+    return new GraphBuilder(this);
+  }
+
+  /** The values of ancestor builders this one has used, in the order of its {@code const<k>} inputs. */
+  public List<Value> captures() {
+    return List.copyOf(captured.keySet());
+  }
+
+  /** A handle to a node under construction: its id, type and the builder it belongs to. */
+  public record Value(int id, TensorType type, GraphBuilder owner) {
     public Shape shape() {
       return type.shape();
     }
@@ -38,12 +65,16 @@ public final class GraphBuilder {
    * Adds {@code op} applied to {@code inputs}. Throws {@link ShapeError} if the op's rule rejects
    * the operand types; nothing is added then.
    */
-  public Value add(Op op, SourceSpan span, Value... inputs) throws ShapeError {
+  public Value add(Op op, SourceSpan span, Value... given) throws ShapeError {
+    Value[] inputs = given.clone();
     if (op.arity() >= 0 && op.arity() != inputs.length) {
       throw new IllegalArgumentException(op.text() + " takes " + op.arity() + " inputs, got " + inputs.length);
     }
     List<TensorType> types = new ArrayList<>();
     List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = local(inputs[i]);
+    }
     for (Value v : inputs) {
       types.add(v.type());
       ids.add(v.id());
@@ -61,7 +92,7 @@ public final class GraphBuilder {
     if (shareable) {
       Integer existing = interned.get(key);
       if (existing != null) {
-        return new Value(existing, nodes.get(existing).type());
+        return new Value(existing, nodes.get(existing).type(), this);
       }
     }
     int id = nodes.size();
@@ -69,7 +100,7 @@ public final class GraphBuilder {
     if (shareable) {
       interned.put(key, id);
     }
-    return new Value(id, type);
+    return new Value(id, type, this);
   }
 
   /**
@@ -97,7 +128,7 @@ public final class GraphBuilder {
       }
     }
     int y = inner.input(0);
-    return new Value(y, nodes.get(y).type());
+    return new Value(y, nodes.get(y).type(), this);
   }
 
   /** Like {@link #add} for ops whose rule cannot fail on these operands (used by passes). */
@@ -137,7 +168,7 @@ public final class GraphBuilder {
       if (existing.op().getClass() != op.getClass()) {
         throw new IllegalArgumentException("`" + name + "` names both an input and a parameter");
       }
-      return new Value(id, existing.type());
+      return new Value(id, existing.type(), this);
     }
     Value v = addChecked(op, span);
     leaves.put(name, v.id());
@@ -149,6 +180,29 @@ public final class GraphBuilder {
     return addChecked(new Op.Fill(value, TensorType.f32(Shape.scalar())), SourceSpan.NONE);
   }
 
+  /**
+   * Copies the nodes of {@code g} into this builder, with each of its inputs replaced by the value
+   * {@code inputs} gives for its name; returns the copies of its outputs by name. (Differentiating
+   * a scan inlines its body into the gradient's body.)
+   */
+  public Map<String, Value> inline(Graph g, Map<String, Value> inputs) {
+    Value[] copies = new Value[g.nodes().size()];
+    for (Node n : g.nodes()) {
+      if (n.op() instanceof Op.Input in) {
+        Value v = inputs.get(in.name());
+        if (v == null) {
+          throw new IllegalArgumentException("no value for input `" + in.name() + "` of the inlined graph");
+        }
+        copies[n.id()] = v;
+      } else {
+        copies[n.id()] = addChecked(n.op(), n.span(), n.inputs().stream().map(i -> copies[i]).toArray(Value[]::new));
+      }
+    }
+    Map<String, Value> out = new LinkedHashMap<>();
+    g.outputs().forEach((name, id) -> out.put(name, copies[id]));
+    return out;
+  }
+
   /** The node with this id. */
   public Node node(int id) {
     return nodes.get(id);
@@ -156,12 +210,33 @@ public final class GraphBuilder {
 
   /** The value already in the graph with this id. */
   public Value value(int id) {
-    return new Value(id, nodes.get(id).type());
+    return new Value(id, nodes.get(id).type(), this);
   }
 
   /** Marks {@code v} as the output {@code name}. */
   public void output(String name, Value v) {
-    outputs.put(name, v.id());
+    outputs.put(name, local(v).id());
+  }
+
+  /** {@code v} itself if it is this builder's, else the input that captures it from an ancestor. */
+  private Value local(Value v) {
+    if (v.owner() == this) {
+      return v;
+    }
+    boolean ancestor = false;
+    for (GraphBuilder b = parent; b != null; b = b.parent) {
+      ancestor |= b == v.owner();
+    }
+    if (!ancestor) {
+      throw new IllegalArgumentException("value %" + v.id() + " belongs to another graph");
+    }
+    Value existing = captured.get(v);
+    if (existing != null) {
+      return existing;
+    }
+    Value in = input("const" + captured.size(), v.type());
+    captured.put(v, in);
+    return in;
   }
 
   public int size() {

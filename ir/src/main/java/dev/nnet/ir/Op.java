@@ -9,7 +9,7 @@ import java.util.List;
  * optimizer updates) is built from these, so each backend implements only this list.
  *
  * <p>Ops fall into a few sealed categories ({@link Leaf}, {@link Elementwise}, {@link Movement},
- * {@link Reduction}, {@link Contraction}, {@link Indexing}, {@link Random}). Each op declares its
+ * {@link Reduction}, {@link Contraction}, {@link Indexing}, {@link Random}, {@link Control}). Each op declares its
  * shape and dtype rule here, in {@link #infer}; the scalar meaning of elementwise functions lives
  * in {@link UnaryFn} and {@link BinaryFn}; the gradient rule of every op is in the compiler's
  * {@code grad} package and its reference kernel in the runtime's executor. Both dispatch through
@@ -50,6 +50,9 @@ public sealed interface Op {
 
   /** Seeded random draws. */
   sealed interface Random extends Op permits RandomUniform, RandomNormal {}
+
+  /** Loops over a sub-graph: recurrence without unrolling. */
+  sealed interface Control extends Op permits Scan, ScanResult {}
 
   // ---- leaves ---------------------------------------------------------------------------------
 
@@ -672,6 +675,91 @@ public sealed interface Op {
     public String text() { return "random_normal"; }
     public TensorType infer(List<TensorType> in) { return type; }
     public <R> R accept(OpVisitor<R> v) { return v.randomNormal(this); }
+  }
+
+  // ---- control ------------------------------------------------------------------------------
+
+  /**
+   * A loop over axis 0 of its sequences: {@code carry, y_t = body(carry, x_t, consts)} for
+   * {@code t = 0 .. length - 1} (or backwards when {@code reverse}), as JAX's {@code lax.scan}.
+   * Operands: {@code carries} initial carries, {@code sequences} tensors whose axis 0 has
+   * {@code length} steps, then {@code consts} values every step reads (captured weights). The body
+   * has inputs {@code carry<i>}, {@code x<j>} (one step of each sequence) and {@code const<k>}, and
+   * outputs {@code carry<i>} (the new carries, of the same types) and {@code y<m>} (this step's
+   * outputs). A scan's results are read with {@link ScanResult}: the final carries, then each
+   * {@code y<m>} stacked along a new axis 0, then each carry as it was at the start of every step,
+   * stacked likewise (what the gradient needs). The node's own type is that of its first operand.
+   */
+  record Scan(Graph body, int carries, int sequences, int consts, Dim length, boolean reverse) implements Control {
+    public Scan {
+      if (carries < 1 || sequences < 0 || consts < 0) {
+        throw new IllegalArgumentException("a scan needs a carry");
+      }
+    }
+    public int arity() { return carries + sequences + consts; }
+    public String text() {
+      String inner = body.dump().replace("\n", "\n    ").stripTrailing();
+      return "scan carries=" + carries + " sequences=" + sequences + " consts=" + consts + " length=" + length
+          + (reverse ? " reverse" : "") + " " + inner;
+    }
+    /** The number of per-step outputs {@code y<m>} of the body. */
+    public int outputs() {
+      return (int) body.outputs().keySet().stream().filter(n -> n.startsWith("y")).count();
+    }
+    public TensorType infer(List<TensorType> in) throws ShapeError {
+      for (int i = 0; i < carries; i++) {
+        TensorType want = body.output("carry" + i).type();
+        if (!in.get(i).equals(want) || !bodyInput("carry" + i).equals(want)) {
+          throw new ShapeError("`scan`: carry " + i + " starts as " + in.get(i) + " but the step makes it " + want);
+        }
+      }
+      for (int j = 0; j < sequences; j++) {
+        TensorType x = in.get(carries + j);
+        if (x.rank() < 1 || !x.shape().dim(0).equals(length)) {
+          throw new ShapeError("`scan` steps over axis 0 of every sequence: " + x + " does not have " + length
+              + " steps there");
+        }
+        TensorType step = x.withShape(new Shape(x.shape().dims().subList(1, x.rank())));
+        if (!bodyInput("x" + j).equals(step)) {
+          throw new ShapeError("`scan`: the step reads " + bodyInput("x" + j) + " from sequence " + j + ", which has "
+              + step + " per step");
+        }
+      }
+      for (int k = 0; k < consts; k++) {
+        if (!bodyInput("const" + k).equals(in.get(carries + sequences + k))) {
+          throw new ShapeError("`scan`: constant " + k + " is " + in.get(carries + sequences + k) + ", the body reads "
+              + bodyInput("const" + k));
+        }
+      }
+      return in.get(0);
+    }
+    /** The type of body input {@code name}. */
+    private TensorType bodyInput(String name) throws ShapeError {
+      return body.inputs().stream().filter(n -> ((Input) n.op()).name().equals(name)).findFirst()
+          .orElseThrow(() -> new ShapeError("`scan`: the body has no input " + name)).type();
+    }
+    /** The type of result {@code index} (see the class comment for their order). */
+    public TensorType resultType(int index) {
+      int ys = outputs();
+      if (index < carries) {
+        return body.output("carry" + index).type();
+      }
+      TensorType step = index < carries + ys ? body.output("y" + (index - carries)).type()
+          : body.output("carry" + (index - carries - ys)).type();
+      List<Dim> dims = new ArrayList<>();
+      dims.add(length);
+      dims.addAll(step.shape().dims());
+      return step.withShape(new Shape(dims));
+    }
+    public <R> R accept(OpVisitor<R> v) { return v.scan(this); }
+  }
+
+  /** Result {@code index} of a {@link Scan} (its only operand), of type {@code type}. */
+  record ScanResult(int index, TensorType type) implements Control {
+    public int arity() { return 1; }
+    public String text() { return "scan_result " + index; }
+    public TensorType infer(List<TensorType> in) { return type; }
+    public <R> R accept(OpVisitor<R> v) { return v.scanResult(this); }
   }
 
   // ---- shared rules ---------------------------------------------------------------------------

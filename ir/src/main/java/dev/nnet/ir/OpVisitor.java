@@ -45,4 +45,7 @@ public interface OpVisitor<R> {
   // random
   R randomUniform(Op.RandomUniform op);
   R randomNormal(Op.RandomNormal op);
+  // control
+  R scan(Op.Scan op);
+  R scanResult(Op.ScanResult op);
 }

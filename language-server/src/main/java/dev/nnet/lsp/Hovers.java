@@ -101,8 +101,8 @@ final class Hovers {
   }
 
   private static String outputAndCount(LayerInstance l) {
-    String out = l.outputs().isEmpty() ? "not called while checking"
-        : l.outputs().stream().distinct().map(t -> "`" + typeText(t) + "`").collect(Collectors.joining(", "));
+    String out = l.outputTexts().isEmpty() ? "not called while checking"
+        : l.outputTexts().stream().distinct().map(t -> "`" + t + "`").collect(Collectors.joining(", "));
     return "output " + out + " · " + String.format("%,d", l.parameterCount()) + " parameters";
   }
 

@@ -284,7 +284,7 @@ final class NameScopes {
       deepest = env;
       for (Stmt s : b.stmts()) {
         if (inside(s.span())) {
-          Expr value = s instanceof Stmt.Let l ? l.value() : s instanceof Stmt.Return r ? r.value()
+          Expr value = s instanceof Stmt.Let l ? l.value() : s instanceof Stmt.Update u ? u.value() : s instanceof Stmt.Return r ? r.value()
               : ((Stmt.ExprStmt) s).value();
           expr(value, env);
           if (result == null && s instanceof Stmt.Let l && !inside(value.span())) {

@@ -76,6 +76,8 @@ final class ShapeHints {
             out.add(hint(after, ": " + shapes));
           }
           expr(let.value(), types, file, out);
+        } else if (s instanceof Stmt.Update u) {
+          expr(u.value(), types, file, out);
         } else if (s instanceof Stmt.Return r) {
           expr(r.value(), types, file, out);
         } else if (s instanceof Stmt.ExprStmt x) {

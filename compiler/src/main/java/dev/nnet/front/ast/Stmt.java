@@ -14,6 +14,12 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code running_mean := e}: the value a buffer of the enclosing layer has in the next training
+   * step. Reads in this step still see the current value; evaluation skips the statement.
+   */
+  record Update(String name, SourceSpan nameSpan, Expr value, SourceSpan span) implements Stmt {}
+
   record Return(Expr value, SourceSpan span) implements Stmt {}
 
   record ExprStmt(Expr value, SourceSpan span) implements Stmt {}

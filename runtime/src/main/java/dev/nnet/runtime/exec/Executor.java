@@ -164,7 +164,7 @@ public final class Executor {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
     BufferPool pool = borrowPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
-    Run run = new Run(values, feeds, bindings, rng, pool);
+    Run run = new Run(values, new Tensor[values.length][], feeds, bindings, rng, pool);
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
@@ -244,8 +244,8 @@ public final class Executor {
   }
 
   /** The state of one run that kernels read: operand values, feeds, symbol values, random stream and buffers. */
-  private record Run(Tensor[] values, Map<String, Tensor> feeds, Map<String, Long> bindings, RandomGenerator rng,
-      BufferPool pool) {}
+  private record Run(Tensor[] values, Tensor[][] results, Map<String, Tensor> feeds, Map<String, Long> bindings,
+      RandomGenerator rng, BufferPool pool) {}
 
   /** How one node's value is computed in a run, chosen once per node when the executor is built. */
   @FunctionalInterface
@@ -438,6 +438,37 @@ public final class Executor {
     public NodeKernel randomNormal(Op.RandomNormal op) {
       return r -> CreationKernels.randomNormal(shape(op.type().shape(), r), r.rng(), r.pool());
     }
+
+    public NodeKernel scan(Op.Scan op) {
+      ScanLoop loop = new ScanLoop(op, new Executor(op.body()), usedResults(node.id()));
+      return r -> {
+        List<Tensor> operands = new ArrayList<>(node.inputs().size());
+        for (int id : node.inputs()) {
+          operands.add(r.values()[id]);
+        }
+        r.results()[node.id()] = loop.run(operands, r.bindings(), r.rng(), r.pool());
+        return NO_VALUE;
+      };
+    }
+
+    public NodeKernel scanResult(Op.ScanResult op) {
+      return r -> r.results()[in(0)][op.index()];
+    }
+  }
+
+  /** The value of a node whose results are read through other nodes (a scan). */
+  private static final Tensor NO_VALUE = Tensor.of(new float[0], 0);
+
+  /** Which results of multi-result node {@code id} some live node reads. */
+  private boolean[] usedResults(int id) {
+    Op.Scan scan = (Op.Scan) graph.node(id).op();
+    boolean[] used = new boolean[scan.carries() * 2 + scan.outputs()];
+    for (Node n : graph.nodes()) {
+      if (live[n.id()] && n.op() instanceof Op.ScanResult r && n.input(0) == id) {
+        used[r.index()] = true;
+      }
+    }
+    return used;
   }
 
   private static int[] ints(List<Integer> list) {

@@ -129,6 +129,10 @@ public final class MovementKernels {
     Object src = data(x);
     Object out = allocate(x.dtype(), n, pool);
     for (int o = 0; o < outer; o++) {
+      if (step == 1) { // one contiguous run per outer index (a slice of the last axis is a row's middle)
+        System.arraycopy(src, (o * shape[axis] + (int) start) * inner, out, o * count * inner, count * inner);
+        continue;
+      }
       for (int i = 0; i < count; i++) {
         int from = (o * shape[axis] + (int) (start + i * step)) * inner;
         System.arraycopy(src, from, out, (o * count + i) * inner, inner);

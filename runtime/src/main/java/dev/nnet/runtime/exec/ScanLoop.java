@@ -1,0 +1,178 @@
+package dev.nnet.runtime.exec;
+
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.TensorType;
+import dev.nnet.runtime.Tensor;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs a {@link Op.Scan}: the body graph once per step on its own executor, carrying the carries
+ * from step to step, slicing each sequence's step out of axis 0 and stacking the per-step outputs
+ * (and, when the gradient needs them, the carries each step started from) along a new axis 0.
+ * Only the results some node reads are stacked. Tensors of a finished step that nothing reads any
+ * more go back to the body's buffer pool, so a long sequence does not allocate per step.
+ */
+final class ScanLoop {
+  private final Op.Scan scan;
+  private final Executor body;
+  private final boolean[] used;
+
+  ScanLoop(Op.Scan scan, Executor body, boolean[] used) {
+    this.scan = scan;
+    this.body = body;
+    this.used = used;
+  }
+
+  /**
+   * Runs the loop on the scan's operands (carries, sequences, constants); returns every result in
+   * the scan's order (unused stacked results are null).
+   */
+  Tensor[] run(List<Tensor> operands, Map<String, Long> bindings, RandomGenerator rng, BufferPool pool) {
+    int nc = scan.carries();
+    int nx = scan.sequences();
+    int ny = scan.outputs();
+    int steps = Math.toIntExact(scan.length().evaluate(bindings));
+    Tensor[] results = new Tensor[nc * 2 + ny];
+    Tensor[] carry = operands.subList(0, nc).toArray(Tensor[]::new);
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
+    for (int k = 0; k < scan.consts(); k++) {
+      feeds.put("const" + k, operands.get(nc + nx + k));
+    }
+    Tensor[] stepOf = new Tensor[nx];
+    for (int j = 0; j < nx; j++) {
+      Tensor x = operands.get(nc + j);
+      int[] shape = x.shape();
+      if (shape[0] != steps) {
+        throw new ExecutionError("`scan` has " + steps + " steps but sequence " + j + " has " + shape[0]);
+      }
+      stepOf[j] = Tensor.zeros(x.dtype(), java.util.Arrays.copyOfRange(shape, 1, shape.length));
+    }
+    // The tensors that came from outside this loop: never handed to the body's pool.
+    Set<Tensor> foreign = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    foreign.addAll(operands);
+    for (int s = 0; s < steps; s++) {
+      int t = scan.reverse() ? steps - 1 - s : s;
+      for (int i = 0; i < nc; i++) {
+        feeds.put("carry" + i, carry[i]);
+        if (used[nc + ny + i]) {
+          results[nc + ny + i] = stack(results[nc + ny + i], carry[i], t, steps, nc + ny + i, bindings, pool);
+        }
+      }
+      for (int j = 0; j < nx; j++) {
+        copyStep(operands.get(nc + j), t, stepOf[j]);
+        feeds.put("x" + j, stepOf[j]);
+      }
+      Map<String, Tensor> out = body.run(feeds, rng);
+      // Arrays still read after this step: the new carries (outputs may share arrays, as views do).
+      Set<float[]> keep = arraySet();
+      for (int i = 0; i < nc; i++) {
+        Tensor next = out.get("carry" + i);
+        if (next.dtype() != DType.I64) {
+          keep.add(next.floats());
+        }
+      }
+      Set<float[]> given = arraySet();
+      for (int m = 0; m < ny; m++) {
+        Tensor y = out.get("y" + m);
+        if (used[nc + m]) {
+          results[nc + m] = stack(results[nc + m], y, t, steps, nc + m, bindings, pool);
+        }
+        giveBack(y, keep, given, foreign, stepOf);
+      }
+      for (int i = 0; i < nc; i++) {
+        giveBack(carry[i], keep, given, foreign, stepOf); // the previous carry is dead unless reused
+        carry[i] = out.get("carry" + i);
+        if (isStepInput(carry[i], stepOf)) {
+          carry[i] = carry[i].copy(); // a carry that is this step's x would be overwritten next step
+        }
+      }
+    }
+    System.arraycopy(carry, 0, results, 0, nc);
+    return results;
+  }
+
+  /**
+   * Hands a finished step's tensor back to the body's pool, unless its array is still read
+   * ({@code keep}), was already given back, came from outside the loop or is a step's input buffer.
+   */
+  private void giveBack(Tensor t, Set<float[]> keep, Set<float[]> given, Set<Tensor> foreign, Tensor[] stepOf) {
+    if (t == null || t.dtype() == DType.I64 || foreign.contains(t) || isStepInput(t, stepOf)) {
+      return;
+    }
+    float[] a = t.floats();
+    if (keep.contains(a) || given.contains(a) || isForeignArray(a, foreign)) {
+      return;
+    }
+    given.add(a);
+    body.recycle(t);
+  }
+
+  private static boolean isForeignArray(float[] a, Set<Tensor> foreign) {
+    for (Tensor f : foreign) {
+      if (f.dtype() != DType.I64 && f.floats() == a) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<float[]> arraySet() {
+    return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  }
+
+  private static boolean isStepInput(Tensor t, Tensor[] stepOf) {
+    for (Tensor x : stepOf) {
+      if (x == t || x.dtype() != DType.I64 && t.dtype() != DType.I64 && x.floats() == t.floats()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies step {@code t} of {@code seq} (axis 0) into {@code into}. */
+  private static void copyStep(Tensor seq, int t, Tensor into) {
+    int n = into.size();
+    if (seq.dtype() == DType.I64) {
+      System.arraycopy(seq.longs(), t * n, into.longs(), 0, n);
+    } else {
+      System.arraycopy(seq.floats(), t * n, into.floats(), 0, n);
+    }
+  }
+
+  /** Writes {@code value} as step {@code t} of the stacked result (made on first use). */
+  private Tensor stack(Tensor stacked, Tensor value, int t, int steps, int result, Map<String, Long> bindings,
+      BufferPool pool) {
+    if (stacked == null) {
+      TensorType type = scan.resultType(result);
+      int[] shape = new int[type.rank()];
+      shape[0] = steps;
+      for (int d = 1; d < shape.length; d++) {
+        Dim dim = type.shape().dim(d);
+        shape[d] = Math.toIntExact(dim.evaluate(bindings));
+      }
+      stacked = switch (type.dtype()) {
+        case I64 -> Tensor.zeros(DType.I64, shape);
+        case F32 -> Tensor.of(pool.take(Math.toIntExact(Tensor.numel(shape))), shape);
+        case BOOL -> Tensor.ofBool(pool.take(Math.toIntExact(Tensor.numel(shape))), shape);
+      };
+    }
+    int n = value.size();
+    if (stacked.size() != (long) n * steps) {
+      throw new ExecutionError("`scan` step " + t + " made " + java.util.Arrays.toString(value.shape())
+          + ", which does not fit the stacked result " + java.util.Arrays.toString(stacked.shape()));
+    }
+    if (value.dtype() == DType.I64) {
+      System.arraycopy(value.longs(), 0, stacked.longs(), t * n, n);
+    } else {
+      System.arraycopy(value.floats(), 0, stacked.floats(), t * n, n);
+    }
+    return stacked;
+  }
+}
