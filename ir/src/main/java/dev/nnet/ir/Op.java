@@ -279,7 +279,7 @@ public sealed interface Op {
     }
     public int arity() { return 1; }
     public String text() {
-      return "pad " + mode.text() + " " + before + ":" + after + (mode == PadMode.CONSTANT && value != 0 ? " value " + value : "");
+      return "pad " + mode.text() + " " + before + ":" + after + (Double.compare(value, 0.0) != 0 ? " value " + value : "");
     }
     public TensorType infer(List<TensorType> in) throws ShapeError {
       TensorType x = in.get(0);
