@@ -72,7 +72,7 @@ final class TrainingLowering {
       throw Tracer.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block never calls `model`");
     }
     eval.output("output", e.model().firstOutput());
-    dev.nnet.ir.Graph evalGraph = eval.build();
+    dev.nnet.ir.Graph evalGraph = dev.nnet.opt.Pipeline.optimize(eval.build());
 
     int epochs = (int) intSetting(train, t.scope(), "epochs", 10, 1);
     int batch = (int) intSetting(train, t.scope(), "batch", 32, 1);
@@ -81,8 +81,8 @@ final class TrainingLowering {
     int reportEvery = (int) intSetting(train, t.scope(), "report_every", 1, 1);
     String save = t.scope().lookup("save") instanceof Val.Str s ? s.value() : null;
     String modelName = t.model().decl().name();
-    return new TrainingPlan(modelName, t.model(), step.build(), evalGraph,
-        dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")), params, lowering.states(), data.splits(),
+    return new TrainingPlan(modelName, t.model(), dev.nnet.opt.Pipeline.optimize(step.build()), evalGraph,
+        dev.nnet.opt.Pipeline.optimize(dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output"))), params, lowering.states(), data.splits(),
         data.fields(), List.copyOf(t.metrics().keySet()), o.spec().options().get("lr"), epochs, batch, seed, shuffle, reportEvery, save);
   }
 
