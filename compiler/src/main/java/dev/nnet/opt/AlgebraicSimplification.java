@@ -4,6 +4,8 @@ import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
+import dev.nnet.ir.ShapeError;
+import dev.nnet.ir.TensorType;
 import dev.nnet.ir.OpVisitor;
 import dev.nnet.ir.UnaryFn;
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ import java.util.List;
  *       broadcast it; a second {@code stop_gradient} is no-op;
  *   <li>a cast to the operand's dtype, an expand or a reshape to the operand's shape, and a
  *       permute in identity order are the operand;
+ *   <li>an {@code expand} feeding a binary op or {@code where} is dropped when the op's own
+ *       broadcasting gives the same result (the expand would copy what the loop can index);
  *   <li>a reshape of a reshape is one reshape; a permute of a permute is one permute, or the
  *       original tensor when the second undoes the first (the gradient of {@code w^T} transposes
  *       it back), so no transpose is copied twice.
@@ -101,13 +105,42 @@ public final class AlgebraicSimplification {
     }
 
     public Rewrite binary(Op.Binary op) {
-      return switch (op.fn()) {
+      Rewrite r = switch (op.fn()) {
         case ADD -> either(isAll(1, 0) ? useOperandIfSameType(0) : KEEP, isAll(0, 0) ? useOperandIfSameType(1) : KEEP);
         case SUB -> isAll(1, 0) ? useOperandIfSameType(0) : KEEP;
         case MUL -> either(isAll(1, 1) ? useOperandIfSameType(0) : KEEP, isAll(0, 1) ? useOperandIfSameType(1) : KEEP);
         case DIV -> isAll(1, 1) ? useOperandIfSameType(0) : KEEP;
         case POW, MAX, MIN, LT, LE, GT, GE, EQ, NE, AND, OR -> KEEP;
       };
+      return either(r, withoutExpands(op));
+    }
+
+    /**
+     * The node with each operand that is an {@code expand} replaced by the expand's source, when
+     * the node's own broadcasting gives the same result type: the expand would only copy.
+     */
+    private Rewrite withoutExpands(Op op) {
+      List<Integer> sources = new ArrayList<>(in);
+      boolean changed = false;
+      for (int i = 0; i < sources.size(); i++) {
+        if (operand(i).op() instanceof Op.Expand) {
+          List<Integer> tried = new ArrayList<>(sources);
+          tried.set(i, operand(i).input(0));
+          if (typeOf(op, tried).equals(node.type())) {
+            sources = tried;
+            changed = true;
+          }
+        }
+      }
+      return changed ? new Rewrite.Replace(op, sources) : KEEP;
+    }
+
+    private TensorType typeOf(Op op, List<Integer> inputs) {
+      try {
+        return op.infer(inputs.stream().map(i -> rewrite.node(i).type()).toList());
+      } catch (ShapeError e) {
+        return null;
+      }
     }
 
     private static Rewrite either(Rewrite first, Rewrite second) {
@@ -122,7 +155,7 @@ public final class AlgebraicSimplification {
     }
 
     public Rewrite where(Op.Where op) {
-      return in.get(1).equals(in.get(2)) ? useOperandIfSameType(1) : KEEP;
+      return either(in.get(1).equals(in.get(2)) ? useOperandIfSameType(1) : KEEP, withoutExpands(op));
     }
 
     public Rewrite cast(Op.Cast op) {

@@ -159,4 +159,20 @@ class AlgebraicSimplificationTest {
     g.output("y", g.add(new Op.Unary(UnaryFn.EXP), c));
     assertEquals(List.of(0), simplified(g, "y").inputs());
   }
+
+  @Test
+  void anExpandThatTheConsumerWouldBroadcastAnywayIsDropped() {
+    PlainGraph g = new PlainGraph();
+    int x = g.input("x", X);
+    int col = g.input("col", TensorType.f32(Shape.of(N, Dim.of(1))));
+    int wide = g.add(new Op.Expand(X.shape()), col);
+    g.output("mul", g.add(new Op.Binary(BinaryFn.MUL), wide, x));
+    int c = g.input("c", new TensorType(DType.BOOL, X.shape()));
+    g.output("where", g.add(new Op.Where(), c, wide, x));
+    int bigger = g.add(new Op.Expand(Shape.of(Dim.of(2), N, Dim.of(4))), col);
+    g.output("grows", g.add(new Op.Binary(BinaryFn.ADD), bigger, x));
+    assertEquals(List.of(col, x), simplified(g, "mul").inputs());
+    assertEquals(List.of(c, col, x), simplified(g, "where").inputs());
+    assertEquals(List.of(bigger, x), simplified(g, "grows").inputs(), "without the expand the result would be smaller");
+  }
 }
