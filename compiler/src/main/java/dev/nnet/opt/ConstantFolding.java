@@ -88,7 +88,7 @@ public final class ConstantFolding {
       return new Known(n.type(), uniform, elements);
     }
 
-    /** Element {@code index} of the result {@code out} reads from this operand under broadcasting. */
+    /** The element of this operand that element {@code flat} of a result of {@code outSizes} reads, broadcasting. */
     double at(int[] outSizes, int flat) {
       if (uniform != null) {
         return uniform;
