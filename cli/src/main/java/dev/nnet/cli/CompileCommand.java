@@ -2,6 +2,7 @@ package dev.nnet.cli;
 
 import dev.nnet.check.Compiler;
 import dev.nnet.check.TrainingPlan;
+import dev.nnet.opt.FusionGroups;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ final class CompileCommand implements Callable<Integer> {
 
   @Option(names = "--emit", defaultValue = "ir",
       description = "what to print: ${COMPLETION-CANDIDATES} (ir = the training step with gradients and updates; "
-          + "ir_eval = the evaluation graph)")
+          + "ir_eval = the evaluation graph), after the optimization passes, with a `# group k (kind): %a %b` "
+          + "comment before each fusion group's first node")
   Emit emit;
 
   @Override
@@ -33,7 +35,7 @@ final class CompileCommand implements Callable<Integer> {
     }
     for (TrainingPlan p : r.plans()) {
       System.out.println("// " + p.modelName() + ": " + (emit == Emit.ir ? "training step" : "evaluation"));
-      System.out.print(emit == Emit.ir ? p.step().dump() : p.eval().dump());
+      System.out.print(FusionGroups.plan(emit == Emit.ir ? p.step() : p.eval()).dump());
     }
     return 0;
   }

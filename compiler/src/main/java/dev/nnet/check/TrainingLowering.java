@@ -90,9 +90,11 @@ final class TrainingLowering {
     evalOut.add("loss", Signature.OutputRole.LOSS, e.loss().value(), null);
     e.metrics().forEach((name, v) -> evalOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
     evalOut.add("output", Signature.OutputRole.OUTPUT, e.model().firstOutput(), null);
-    dev.nnet.ir.Graph evalGraph = eval.build();
-    dev.nnet.ir.Graph predictGraph = dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output"));
-    dev.nnet.ir.Graph stepGraph = step.build();
+    // The optimization passes (folding, simplification, CSE, dead code) run on every graph.
+    dev.nnet.ir.Graph evalGraph = dev.nnet.opt.Pipeline.optimize(eval.build());
+    dev.nnet.ir.Graph predictGraph = dev.nnet.opt.Pipeline.optimize(
+        dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")));
+    dev.nnet.ir.Graph stepGraph = dev.nnet.opt.Pipeline.optimize(step.build());
 
     Map<String, Signature.InputRole> roles = new LinkedHashMap<>();
     params.forEach(p -> roles.put(p.name(), p.trainable() ? Signature.InputRole.PARAMETER : Signature.InputRole.STATE));

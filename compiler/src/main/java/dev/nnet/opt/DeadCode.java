@@ -11,13 +11,21 @@ import java.util.Set;
 
 /**
  * Dead-code elimination: keeps only the nodes that some kept output depends on, renumbered in the
- * same order. Used to cut a prediction graph (inputs -> model output) out of an evaluation graph
- * that also computes the loss from labels.
+ * same order. Inputs, parameters and random draws are no exception: an input no output reads is
+ * not fed, and a random draw no output reads is not drawn (the executor draws every random node it
+ * runs from one stream, so removing one changes the numbers later draws see, never their
+ * distribution). Also cuts a prediction graph (inputs -> model output) out of an evaluation graph
+ * that computes the loss from labels too.
  */
 public final class DeadCode {
   private DeadCode() {}
 
-  /** The part of {@code graph} that computes the outputs named in {@code keep}. */
+  /** {@code graph} without the nodes that none of its outputs needs. */
+  public static Graph eliminate(Graph graph) {
+    return prune(graph, graph.outputs().keySet());
+  }
+
+  /** The part of {@code graph} that computes the outputs named in {@code keep}; the other outputs are dropped. */
   public static Graph prune(Graph graph, Set<String> keep) {
     boolean[] live = new boolean[graph.nodes().size()];
     for (String name : keep) {

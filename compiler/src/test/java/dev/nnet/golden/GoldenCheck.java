@@ -8,6 +8,8 @@ import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.GraphParser;
+import dev.nnet.ir.IrSyntaxError;
 import dev.nnet.ir.GraphBuilder.Value;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
@@ -15,6 +17,7 @@ import dev.nnet.ir.ReduceFn;
 import dev.nnet.ir.Shape;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
+import dev.nnet.opt.Pipeline;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.exec.Executor;
 import java.util.ArrayList;
@@ -133,8 +136,25 @@ final class GoldenCheck {
         compare(c.name(), "grad " + name, c.row("grad", name), out.get("grad:" + name), problems);
       }
     }
+    // The optimization passes must not change a golden result, and the IR text must read back.
+    Map<String, Tensor> optimized = new Executor(Pipeline.optimize(graph)).run(feeds, new SplittableRandom(0));
+    compare(c.name(), "optimized y", c.row("out", "y"), optimized.get("y"), problems);
+    for (String name : wrtNames) {
+      if (hasW) {
+        compare(c.name(), "optimized grad " + name, c.row("grad", name), optimized.get("grad:" + name), problems);
+      }
+    }
     failIfAny(problems);
+    assertEquals(graph.dump(), parsedBack(graph).dump(), c.name() + ": the IR text reads back as printed");
     return graph;
+  }
+
+  private static Graph parsedBack(Graph g) {
+    try {
+      return GraphParser.parse(g.dump());
+    } catch (IrSyntaxError e) {
+      throw new AssertionError(e.getMessage() + "\n" + g.dump(), e);
+    }
   }
 
   /** Compares {@code actual} with a golden row, adding one line per mismatch (and for a wrong shape). */

@@ -15,8 +15,9 @@ import java.util.Map;
  * an input {@code const<k>} for it, and {@link #captures()} lists the captured values in order, to
  * be passed to the scan as its constant operands (the weights an RNN cell reads).
  *
- * <p>Identical pure nodes are shared (hash-consing), which gives common-subexpression elimination
- * for free and keeps differentiated graphs small. Random ops are never shared.
+ * <p>Identical pure nodes are shared (hash-consing) while tracing, which keeps differentiated graphs
+ * small as they are built. Random ops are never shared. Rewrites such as removing a permute that
+ * undoes another are the compiler's optimization passes ({@code dev.nnet.opt}), not the builder's.
  */
 public final class GraphBuilder {
   private final List<Node> nodes = new ArrayList<>();
@@ -80,12 +81,6 @@ public final class GraphBuilder {
       ids.add(v.id());
     }
     TensorType type = op.infer(types);
-    if (op instanceof Op.Permute p && inputs.length == 1) {
-      Value existing = existingPermute(p, inputs[0]);
-      if (existing != null) {
-        return existing;
-      }
-    }
     // Random ops must stay distinct; tensor constants compare by identity, so they are not shared either.
     boolean shareable = !(op instanceof Op.RandomUniform || op instanceof Op.RandomNormal || op instanceof Op.Constant);
     List<Object> key = List.of(op, ids);
@@ -101,34 +96,6 @@ public final class GraphBuilder {
       interned.put(key, id);
     }
     return new Value(id, type, this);
-  }
-
-  /**
-   * The value that permuting {@code x} by {@code p} gives when the graph already has it, else null:
-   * {@code x} itself for the identity order, or {@code y} when {@code x = permute(y)} and {@code p}
-   * reverses it (the gradient of a {@code w^T} transposes it back). Such a permute would only copy.
-   */
-  private Value existingPermute(Op.Permute p, Value x) {
-    List<Integer> q = p.order();
-    boolean identity = true;
-    for (int i = 0; i < q.size(); i++) {
-      identity &= q.get(i) == i;
-    }
-    if (identity) {
-      return x;
-    }
-    Node inner = nodes.get(x.id());
-    if (!(inner.op() instanceof Op.Permute first)) {
-      return null;
-    }
-    List<Integer> o = first.order(); // x = permute(y, o): axis i of x is axis o[i] of y
-    for (int i = 0; i < q.size(); i++) {
-      if (o.get(q.get(i)) != i) {
-        return null;
-      }
-    }
-    int y = inner.input(0);
-    return new Value(y, nodes.get(y).type(), this);
   }
 
   /** Like {@link #add} for ops whose rule cannot fail on these operands (used by passes). */

@@ -282,7 +282,7 @@ public sealed interface Op {
     }
     public int arity() { return 1; }
     public String text() {
-      return "pad " + mode.text() + " " + before + ":" + after + (mode == PadMode.CONSTANT && value != 0 ? " value " + value : "");
+      return "pad " + mode.text() + " " + before + ":" + after + (Double.compare(value, 0.0) != 0 ? " value " + value : "");
     }
     public TensorType infer(List<TensorType> in) throws ShapeError {
       TensorType x = in.get(0);
@@ -700,7 +700,7 @@ public sealed interface Op {
     public String text() {
       String inner = body.dump().replace("\n", "\n    ").stripTrailing();
       return "scan carries=" + carries + " sequences=" + sequences + " consts=" + consts + " length=" + length
-          + (reverse ? " reverse" : "") + " " + inner;
+          + (reverse ? " reverse" : "") + " " + inner;  // the body's closing line carries the operands
     }
     /** The number of per-step outputs {@code y<m>} of the body. */
     public int outputs() {
