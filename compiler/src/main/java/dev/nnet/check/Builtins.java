@@ -165,6 +165,7 @@ final class Builtins {
       return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
     });
     SpatialBuiltins.define(s);
+    GradientBuiltins.define(s);
     define(s, "zeros_like", (t, a, span) -> like(t, a, span, 0));
     define(s, "ones_like", (t, a, span) -> like(t, a, span, 1));
     define(s, "numel", (t, a, span) -> {
@@ -535,16 +536,30 @@ final class Builtins {
     define(s, kind, (t, a, span) -> {
       a.expectAtMost(1, names.toArray(String[]::new));
       Map<String, Double> opts = new LinkedHashMap<>(defaults);
+      Args.Arg lrArg = a.find(0, "lr");
+      Val.Tensor schedule = null;
+      if (lrArg != null && lrArg.value() instanceof Val.Tensor sched) {
+        // A learning-rate schedule: an expression of the step's counters, evaluated every step.
+        if (sched.value().rank() != 0 || sched.value().dtype() != DType.F32) {
+          throw Tracer.error(ErrorCode.ARGUMENT_TYPE, lrArg.span(), "a learning-rate schedule must be a scalar f32, got "
+              + sched.value().type());
+        }
+        schedule = sched;
+        opts.put("lr", Double.NaN);
+      }
       for (int i = 0; i < names.size(); i++) {
         String n = names.get(i);
         Args.Arg arg = a.find(i == 0 ? 0 : -1, n);
-        if (arg == null) {
+        if (arg == null || i == 0 && schedule != null) {
           continue;
         }
         opts.put(n, arg.value() instanceof Val.Bool b ? (b.value() ? 1.0 : 0.0) : a.number(i == 0 ? 0 : -1, n, null));
       }
       if (!opts.containsKey("lr")) {
         throw Tracer.error(ErrorCode.ARGUMENT_COUNT, span, "`" + kind + "` needs a learning rate: `" + kind + "(lr = 0.01)`");
+      }
+      if (schedule != null) {
+        return new Val.Optimizer(new OptimizerSpec(kind, opts, schedule.value()));
       }
       if (!(opts.get("lr") > 0)) {
         throw Tracer.error(ErrorCode.INVALID_VALUE, span, "the learning rate must be positive, got " + opts.get("lr"));

@@ -92,6 +92,30 @@ final class Tracer {
     return training;
   }
 
+  /** The training step's optimizer updates ({@code minimize}), while tracing a train block in training mode; else null. */
+  private StepUpdates stepUpdates;
+
+  StepUpdates stepUpdates() {
+    return stepUpdates;
+  }
+
+  void setStepUpdates(StepUpdates updates) {
+    this.stepUpdates = updates;
+  }
+
+  /**
+   * Evaluates {@code e} with layers it creates named under {@code path} (a train block's second
+   * model, {@code disc = Discriminator()}, gets parameters {@code disc.fc1.weight}).
+   */
+  Val evalNamed(Expr e, Scope scope, String path) throws CheckError {
+    pendingPath = path;
+    try {
+      return eval(e, scope);
+    } finally {
+      pendingPath = null;
+    }
+  }
+
   /** Remembers where a dimension symbol was introduced, for the "bindings" line of diagnostics. */
   void noteSymbol(String name, String origin) {
     symbolOrigins.putIfAbsent(name, origin);

@@ -28,7 +28,8 @@ final class TrainingLowering {
   private TrainingLowering() {}
 
   /** What one trace of the settings produced. */
-  private record Traced(LayerInstance model, Val.Tensor loss, Map<String, Val.Tensor> metrics, Scope scope) {}
+  private record Traced(LayerInstance model, List<LayerInstance> models, Val.Tensor loss, Map<String, Val.Tensor> metrics,
+      Scope scope) {}
 
   /** The settings a train block reads; any other setting must be a local value a later setting uses. */
   static final List<String> SETTINGS = List.of("model", "loss", "metrics", "optimizer", "batch", "epochs", "seed",
@@ -43,40 +44,63 @@ final class TrainingLowering {
     checkFieldNames(data);
     GraphBuilder step = new GraphBuilder();
     Tracer tracer = new Tracer(step, true, sources, lints, types);
+    StepUpdates custom = train.steps().isEmpty() ? null : new StepUpdates(step);
+    tracer.setStepUpdates(custom);
     Traced t = trace(train, globals, data, tracer);
 
-    Decl.Setting opt = train.setting("optimizer");
-    if (opt == null) {
-      throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block has no `optimizer`")
-          .withHelp("add for example `optimizer = sgd(lr = 0.1, momentum = 0.9)`"));
+    List<ParamSpec> params = new ArrayList<>();
+    t.models().forEach(m -> params.addAll(m.allParams()));
+    List<ParamSpec> optimizerState;
+    double learningRate;
+    Map<String, GraphBuilder.Value> updates;
+    if (custom != null) {
+      if (!custom.any()) {
+        throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.steps().get(0).nameSpan(),
+            "the step never calls `minimize`, so nothing would train")
+            .withHelp("add for example `minimize(opt, loss, model)` with `opt = sgd(lr = 0.1)` among the settings"));
+      }
+      optimizerState = custom.states();
+      updates = custom.updates();
+      learningRate = t.scope().lookup("optimizer") instanceof Val.Optimizer o && o.spec().schedule() == null
+          ? o.spec().options().get("lr") : 0.0;
+      step.input("lr", TensorType.f32(Shape.scalar())); // fed by the loop; this step's optimizers carry their own
+    } else {
+      Decl.Setting opt = train.setting("optimizer");
+      if (opt == null) {
+        throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block has no `optimizer`")
+            .withHelp("add for example `optimizer = sgd(lr = 0.1, momentum = 0.9)`"));
+      }
+      Val ov = t.scope().lookup("optimizer");
+      if (!(ov instanceof Val.Optimizer o)) {
+        throw Tracer.error(ErrorCode.TRAIN_SETTING, opt.value().span(), "`optimizer` must be an optimizer such as "
+            + "`adam(lr = 1e-3)`, got " + ov.describe());
+      }
+      List<ParamSpec> trainable = t.model().allParams().stream().filter(ParamSpec::trainable).toList();
+      List<GraphBuilder.Value> values = new ArrayList<>();
+      for (ParamSpec p : trainable) {
+        values.add(step.parameter(p.name(), TensorType.f32(p.shape()), true));
+      }
+      List<GraphBuilder.Value> grads;
+      try {
+        grads = Differentiator.gradients(step, t.loss().value(), values);
+      } catch (UnsupportedGradient e) {
+        throw Tracer.error(ErrorCode.TRAIN_SETTING, t.loss().origin(), e.getMessage());
+      }
+      OptimizerLowering lowering = new OptimizerLowering(step, opt.value().span());
+      GraphBuilder.Value lr = o.spec().schedule() != null ? o.spec().schedule()
+          : step.input("lr", TensorType.f32(Shape.scalar()));
+      lowering.lower(o.spec().kind(), o.spec().options(), trainable, values, grads, lr);
+      optimizerState = lowering.states();
+      updates = lowering.updates();
+      learningRate = o.spec().schedule() != null ? 0.0 : o.spec().options().get("lr");
     }
-    Val ov = t.scope().lookup("optimizer");
-    if (!(ov instanceof Val.Optimizer o)) {
-      throw Tracer.error(ErrorCode.TRAIN_SETTING, opt.value().span(), "`optimizer` must be an optimizer such as "
-          + "`adam(lr = 1e-3)`, got " + ov.describe());
-    }
-    List<ParamSpec> params = t.model().allParams();
-    List<ParamSpec> trainable = params.stream().filter(ParamSpec::trainable).toList();
-    List<GraphBuilder.Value> values = new ArrayList<>();
-    for (ParamSpec p : trainable) {
-      values.add(step.parameter(p.name(), TensorType.f32(p.shape()), true));
-    }
-    List<GraphBuilder.Value> grads;
-    try {
-      grads = Differentiator.gradients(step, t.loss().value(), values);
-    } catch (UnsupportedGradient e) {
-      throw Tracer.error(ErrorCode.TRAIN_SETTING, t.loss().origin(), e.getMessage());
-    }
-    OptimizerLowering lowering = new OptimizerLowering(step, opt.value().span());
-    GraphBuilder.Value lr = step.input("lr", TensorType.f32(Shape.scalar()));
-    lowering.lower(o.spec().kind(), o.spec().options(), trainable, values, grads, lr);
     // The counters are inputs of every step, so that schedules can be ordinary expressions of them.
     step.input("epoch", new TensorType(DType.I64, Shape.scalar()));
     step.input("step", new TensorType(DType.I64, Shape.scalar()));
     Outputs stepOut = new Outputs(step);
     stepOut.add("loss", Signature.OutputRole.LOSS, t.loss().value(), null);
     t.metrics().forEach((name, v) -> stepOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
-    lowering.updates().forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v, name));
+    updates.forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v, name));
     // Buffers that the model updated with `:=` (BatchNorm's running statistics): the step returns
     // their new values, which replace them, like updated parameters.
     tracer.stateUpdates().forEach((name, v) -> stepOut.add("new:" + name, Signature.OutputRole.UPDATE, v.value(), name));
@@ -98,7 +122,7 @@ final class TrainingLowering {
 
     Map<String, Signature.InputRole> roles = new LinkedHashMap<>();
     params.forEach(p -> roles.put(p.name(), p.trainable() ? Signature.InputRole.PARAMETER : Signature.InputRole.STATE));
-    lowering.states().forEach(p -> roles.put(p.name(), Signature.InputRole.OPTIMIZER_STATE));
+    optimizerState.forEach(p -> roles.put(p.name(), Signature.InputRole.OPTIMIZER_STATE));
     data.fieldTypes().keySet().forEach(f -> roles.put(f, Signature.InputRole.BATCH));
     SCALARS.forEach(sc -> roles.put(sc, Signature.InputRole.SCALAR));
 
@@ -113,7 +137,7 @@ final class TrainingLowering {
         stepGraph, StepSignatures.of(stepGraph, roles, stepOut.slots),
         evalGraph, StepSignatures.of(evalGraph, roles, evalOut.slots),
         predictGraph, StepSignatures.of(predictGraph, roles, evalOut.slots),
-        params, lowering.states(), data, o.spec().options().get("lr"), epochs, batch, seed, shuffle, reportEvery, save);
+        params, optimizerState, data, learningRate, epochs, batch, seed, shuffle, reportEvery, save);
   }
 
   /** A graph's outputs with their slots, added together. */
@@ -146,10 +170,13 @@ final class TrainingLowering {
       for (int j = i + 1; j < settings.size() && !usedLater; j++) {
         usedLater = NamesUsed.in(settings.get(j).value()).contains(s.name());
       }
+      for (dev.nnet.front.ast.Member.FnDecl step : train.steps()) {
+        usedLater |= NamesUsed.in(step.body()).contains(s.name()); // the block's own step reads it
+      }
       if (!usedLater) {
         String suggestion = NameSuggester.closest(s.name(), SETTINGS);
         throw new CheckError(Diagnostic.error(ErrorCode.UNKNOWN_SETTING, s.nameSpan(), "`" + s.name()
-            + "` is not a setting of a train block, and no later setting uses it")
+            + "` is not a setting of a train block, and no later setting (or the step) uses it")
             .withLabel("unknown setting")
             .withHelp(suggestion != null ? "did you mean `" + suggestion + "`?"
                 : "the settings are " + String.join(", ", SETTINGS)));
@@ -183,11 +210,20 @@ final class TrainingLowering {
       TensorType type = new TensorType(f.getValue().dtype(), new Shape(dims));
       scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), train.dataSpan()));
     }
+    // The counters are inputs of the step (0-based), so schedules and the like are ordinary expressions.
+    for (String counter : List.of("epoch", "step")) {
+      scope.define(counter, new Val.Tensor(tracer.graph().input(counter, new TensorType(DType.I64, Shape.scalar()),
+          train.nameSpan()), train.nameSpan()));
+    }
     Val.Tensor loss = null;
     Map<String, Val.Tensor> metrics = new LinkedHashMap<>();
+    List<LayerInstance> models = new ArrayList<>(List.of(model.instance()));
     for (Decl.Setting s : train.settings()) {
-      Val v = tracer.eval(s.value(), scope);
+      Val v = tracer.evalNamed(s.value(), scope, s.name()); // a second model's parameters are named after it
       scope.define(s.name(), v);
+      if (v instanceof Val.Layer other && !models.contains(other.instance())) {
+        models.add(other.instance());
+      }
       if (s.name().equals("loss")) {
         if (!(v instanceof Val.Tensor l) || l.value().rank() != 0 || l.value().dtype() != DType.F32) {
           throw new CheckError(Diagnostic.error(ErrorCode.LOSS_NOT_SCALAR, s.value().span(),
@@ -217,11 +253,44 @@ final class TrainingLowering {
         }
       }
     }
+    if (!train.steps().isEmpty()) {
+      loss = customStep(train, loss, models, scope, tracer);
+    }
     if (loss == null) {
       throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "the train block has no `loss`")
           .withHelp("add for example `loss = cross_entropy(model(image), label)`"));
     }
-    return new Traced(model.instance(), loss, metrics, scope);
+    return new Traced(model.instance(), models, loss, metrics, scope);
+  }
+
+  /**
+   * Traces the block's own {@code fn step()}, after the settings (which it may read: optimizers,
+   * other models, values); what it returns is the step's loss. In training, its {@code minimize}
+   * calls make the updates; in evaluation they do nothing.
+   */
+  private static Val.Tensor customStep(Decl.Train train, Val.Tensor lossSetting, List<LayerInstance> models, Scope scope,
+      Tracer tracer) throws CheckError {
+    dev.nnet.front.ast.Member.FnDecl fn = train.steps().get(0);
+    if (train.steps().size() > 1 || !fn.name().equals("step") || !fn.params().isEmpty()) {
+      dev.nnet.front.ast.Member.FnDecl bad = train.steps().size() > 1 ? train.steps().get(1) : fn;
+      throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, bad.nameSpan(), "a train block may define one "
+          + "function, `fn step()`, with no parameters (the batch's fields are in scope)").withLabel("not `fn step()`"));
+    }
+    if (lossSetting != null) {
+      throw new CheckError(Diagnostic.error(ErrorCode.TRAIN_SETTING, lossSetting.origin(), "a train block with its "
+          + "own `fn step()` takes the loss from what the step returns").withHelp("remove the `loss` setting, or "
+          + "return it from the step"));
+    }
+    if (tracer.stepUpdates() != null) {
+      models.forEach(tracer.stepUpdates()::addModel);
+    }
+    Val v = tracer.callFunction(fn, scope, new Args("step", fn.nameSpan()), "step", null);
+    if (!(v instanceof Val.Tensor l) || l.value().rank() != 0 || l.value().dtype() != DType.F32) {
+      throw new CheckError(Diagnostic.error(ErrorCode.LOSS_NOT_SCALAR, fn.nameSpan(),
+          "`fn step()` must return the step's loss, a scalar f32 tensor, got " + v.describe())
+          .withHelp("end the step with `return loss` (for several losses, return their sum or the one to report)"));
+    }
+    return l;
   }
 
   private static long intSetting(Decl.Train train, Scope scope, String name, long fallback, long min) throws CheckError {

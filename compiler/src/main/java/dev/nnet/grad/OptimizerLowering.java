@@ -30,9 +30,20 @@ public final class OptimizerLowering {
   private final GraphBuilder b;
   private final SourceSpan span;
 
+  private final String stepName;
+
   public OptimizerLowering(GraphBuilder b, SourceSpan span) {
+    this(b, span, "@step");
+  }
+
+  /**
+   * A lowering whose step counter (Adam's bias correction, dampened SGD) is the state
+   * {@code stepName}: each optimizer of a step with several has its own.
+   */
+  public OptimizerLowering(GraphBuilder b, SourceSpan span, String stepName) {
     this.b = b;
     this.span = span;
+    this.stepName = stepName;
   }
 
   public List<ParamSpec> states() {
@@ -53,9 +64,9 @@ public final class OptimizerLowering {
     boolean sgdDampened = kind.equals("sgd") && options.getOrDefault("momentum", 0.0) != 0
         && options.getOrDefault("dampening", 0.0) != 0;
     if (kind.equals("adam") || kind.equals("adamw") || sgdDampened) {
-      Value t = state("@step", Shape.scalar());
+      Value t = state(stepName, Shape.scalar());
       step = add(t, scalar(1));
-      updates.put("@step", step);
+      updates.put(stepName, step);
     }
     for (int i = 0; i < params.size(); i++) {
       ParamSpec p = params.get(i);
@@ -116,7 +127,9 @@ public final class OptimizerLowering {
   }
 
   private Value state(String name, Shape shape) {
-    states.add(new ParamSpec(name, shape, new Initializer.Zeros(), false));
+    if (states.stream().noneMatch(p -> p.name().equals(name))) {
+      states.add(new ParamSpec(name, shape, new Initializer.Zeros(), false));
+    }
     return b.parameter(name, TensorType.f32(shape), false);
   }
 
