@@ -115,7 +115,11 @@ final class TrainingLowering {
     e.metrics().forEach((name, v) -> evalOut.add(name, Signature.OutputRole.METRIC, v.value(), null));
     evalOut.add("output", Signature.OutputRole.OUTPUT, e.model().firstOutput(), null);
     // The optimization passes (folding, simplification, CSE, dead code) run on every graph.
-    dev.nnet.ir.Graph evalGraph = dev.nnet.opt.Pipeline.optimize(eval.build());
+    // Evaluation takes only the inputs it reads (the loop feeds no counters to it); the training
+    // step keeps every declared input as its interface.
+    dev.nnet.ir.Graph evalBuilt = eval.build();
+    dev.nnet.ir.Graph evalGraph = dev.nnet.opt.Pipeline.optimize(
+        dev.nnet.opt.DeadCode.prune(evalBuilt, evalBuilt.outputs().keySet()));
     dev.nnet.ir.Graph predictGraph = dev.nnet.opt.Pipeline.optimize(
         dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")));
     dev.nnet.ir.Graph stepGraph = dev.nnet.opt.Pipeline.optimize(step.build());

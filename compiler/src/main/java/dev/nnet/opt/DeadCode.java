@@ -1,6 +1,7 @@
 package dev.nnet.opt;
 
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.Op;
 import dev.nnet.ir.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,14 +21,25 @@ import java.util.Set;
 public final class DeadCode {
   private DeadCode() {}
 
-  /** {@code graph} without the nodes that none of its outputs needs. */
+  /**
+   * {@code graph} without the nodes that none of its outputs needs, except its inputs: they are
+   * the graph's interface (a training step takes {@code lr}, {@code epoch} and {@code step}
+   * whether or not this program reads them), so they stay for {@link #prune} to cut deliberately.
+   */
   public static Graph eliminate(Graph graph) {
-    return prune(graph, graph.outputs().keySet());
+    return prune(graph, graph.outputs().keySet(), true);
   }
 
   /** The part of {@code graph} that computes the outputs named in {@code keep}; the other outputs are dropped. */
   public static Graph prune(Graph graph, Set<String> keep) {
+    return prune(graph, keep, false);
+  }
+
+  private static Graph prune(Graph graph, Set<String> keep, boolean keepInputs) {
     boolean[] live = new boolean[graph.nodes().size()];
+    if (keepInputs) {
+      graph.nodes().forEach(n -> live[n.id()] |= n.op() instanceof Op.Input);
+    }
     for (String name : keep) {
       live[graph.output(name).id()] = true;
     }

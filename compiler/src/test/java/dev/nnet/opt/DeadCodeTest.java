@@ -25,9 +25,14 @@ class DeadCodeTest {
     g.add(new Op.Binary(BinaryFn.ADD), dead, y);
     g.output("y", y);
     Graph out = DeadCode.eliminate(g.build());
-    assertEquals(List.of("x", "tanh"), out.nodes().stream().map(n -> n.op() instanceof Op.Input i ? i.name() : n.op().text()).toList());
-    assertEquals(1, out.outputs().get("y"));
-    assertEquals(List.of(0), out.node(1).inputs());
+    // Inputs are the graph's interface: an unread one stays (its dead user goes); prune cuts it.
+    assertEquals(List.of("x", "unused", "tanh"),
+        out.nodes().stream().map(n -> n.op() instanceof Op.Input i ? i.name() : n.op().text()).toList());
+    assertEquals(2, out.outputs().get("y"));
+    assertEquals(List.of(0), out.node(2).inputs());
+    Graph pruned = DeadCode.prune(g.build(), java.util.Set.of("y"));
+    assertEquals(List.of("x", "tanh"),
+        pruned.nodes().stream().map(n -> n.op() instanceof Op.Input i ? i.name() : n.op().text()).toList());
   }
 
   @Test

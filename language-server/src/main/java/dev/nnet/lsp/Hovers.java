@@ -102,7 +102,8 @@ final class Hovers {
 
   private static String outputAndCount(LayerInstance l) {
     String out = l.outputTexts().isEmpty() ? "not called while checking"
-        : l.outputTexts().stream().distinct().map(t -> "`" + t + "`").collect(Collectors.joining(", "));
+        : l.outputTexts().stream().distinct().map(t -> "`" + (t.startsWith("[") ? "f32" + t : t) + "`")
+            .collect(Collectors.joining(", "));
     return "output " + out + " · " + String.format("%,d", l.parameterCount()) + " parameters";
   }
 
