@@ -45,7 +45,7 @@ public final class RandomKernels {
       }
     });
     Arrays.sort(keys);
-    long mask = CounterRandom.indexBits(n) == 64 ? -1L : (1L << CounterRandom.indexBits(n)) - 1;
+    long mask = (1L << CounterRandom.indexBits(n)) - 1; // at most 31 bits for an int n
     for (int i = 0; i < n; i++) {
       keys[i] &= mask;
     }
