@@ -113,11 +113,23 @@ final class Builtins {
     });
     define(s, "random_uniform", (t, a, span) -> {
       a.expectAtMost(1, "shape");
-      return new Val.Tensor(t.graph().addChecked(new Op.RandomUniform(TensorType.f32(shapeArg(t, a, 0, "shape", span))), span), span);
+      return new Val.Tensor(t.graph().addChecked(new Op.RandomUniform(TensorType.f32(shapeArg(t, a, 0, "shape", span)), t.graph().nextSalt()), span), span);
     });
     define(s, "random_normal", (t, a, span) -> {
       a.expectAtMost(1, "shape");
-      return new Val.Tensor(t.graph().addChecked(new Op.RandomNormal(TensorType.f32(shapeArg(t, a, 0, "shape", span))), span), span);
+      return new Val.Tensor(t.graph().addChecked(new Op.RandomNormal(TensorType.f32(shapeArg(t, a, 0, "shape", span)), t.graph().nextSalt()), span), span);
+    });
+    define(s, "randperm", (t, a, span) -> {
+      a.expectAtMost(1, "n");
+      Dim n = a.dim(0, "n");
+      if (n.isConstant() && n.constant() < 0) {
+        throw Tracer.error(ErrorCode.INVALID_VALUE, span, "`randperm` needs a non-negative length, got " + n);
+      }
+      return new Val.Tensor(t.graph().addChecked(new Op.RandomPermutation(n, t.graph().nextSalt()), span), span);
+    });
+    define(s, "categorical", (t, a, span) -> {
+      a.expectAtMost(1, "logits");
+      return t.tensor(new Op.Categorical(t.graph().nextSalt()), span, a.tensor(0, "logits"));
     });
     define(s, "fill", (t, a, span) -> {
       a.expectAtMost(2, "shape", "value");

@@ -65,6 +65,7 @@ final class GradientRules {
     public List<Value> arange(Op.Arange op) { return List.of(); }
     public List<Value> randomUniform(Op.RandomUniform op) { return List.of(); }
     public List<Value> randomNormal(Op.RandomNormal op) { return List.of(); }
+    public List<Value> randomPermutation(Op.RandomPermutation op) { return List.of(); }
 
     public List<Value> unary(Op.Unary op) {
       return Collections.singletonList(GradientRules.this.unary(op.fn(), in.get(0), y, g, s));
@@ -138,6 +139,9 @@ final class GradientRules {
     }
 
     public List<Value> argMax(Op.ArgMax op) { return nothing(1); }
+
+    /** Not differentiable: it produces indices, so no gradient flows to the logits (as argmax). */
+    public List<Value> categorical(Op.Categorical op) { return nothing(1); }
 
     public List<Value> window(Op.Window op) {
       Value x = in.get(0);

@@ -303,6 +303,14 @@ public final class AlgebraicSimplification {
       return KEEP;
     }
 
+    public Rewrite randomPermutation(Op.RandomPermutation op) {
+      return KEEP;
+    }
+
+    public Rewrite categorical(Op.Categorical op) {
+      return KEEP;
+    }
+
     public Rewrite scan(Op.Scan op) {
       return KEEP;
     }

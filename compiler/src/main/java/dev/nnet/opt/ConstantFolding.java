@@ -394,6 +394,14 @@ public final class ConstantFolding {
       return Optional.empty();
     }
 
+    public Optional<Op> randomPermutation(Op.RandomPermutation op) {
+      return Optional.empty();
+    }
+
+    public Optional<Op> categorical(Op.Categorical op) {
+      return Optional.empty(); // constant logits still give a draw per run
+    }
+
     public Optional<Op> scan(Op.Scan op) {
       return Optional.empty(); // a loop is not folded (its body is left as traced)
     }

@@ -13,9 +13,8 @@ import java.util.Set;
 /**
  * Dead-code elimination: keeps only the nodes that some kept output depends on, renumbered in the
  * same order. Inputs, parameters and random draws are no exception: an input no output reads is
- * not fed, and a random draw no output reads is not drawn (the executor draws every random node it
- * runs from one stream, so removing one changes the numbers later draws see, never their
- * distribution). Also cuts a prediction graph (inputs -> model output) out of an evaluation graph
+ * not fed, and a random draw no output reads is not drawn (draws are counter-based, keyed by each
+ * node's salt, so removing one changes no other draw). Also cuts a prediction graph (inputs -> model output) out of an evaluation graph
  * that computes the loss from labels too.
  */
 public final class DeadCode {

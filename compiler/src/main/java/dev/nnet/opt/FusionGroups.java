@@ -362,6 +362,14 @@ public final class FusionGroups {
       return alone(FusionPlan.Kind.RANDOM);
     }
 
+    public RoleChoice randomPermutation(Op.RandomPermutation op) {
+      return alone(FusionPlan.Kind.RANDOM); // a sort
+    }
+
+    public RoleChoice categorical(Op.Categorical op) {
+      return alone(FusionPlan.Kind.RANDOM); // an argmax over noisy rows
+    }
+
     public RoleChoice scan(Op.Scan op) {
       return alone(FusionPlan.Kind.CONTROL);
     }

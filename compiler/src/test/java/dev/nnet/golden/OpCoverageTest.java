@@ -44,6 +44,8 @@ class OpCoverageTest {
       Map.entry("Arange", "a leaf: nothing to differentiate"),
       Map.entry("RandomUniform", "a leaf: nothing to differentiate"),
       Map.entry("RandomNormal", "a leaf: nothing to differentiate"),
+      Map.entry("RandomPermutation", "a leaf with integer output: nothing to differentiate"),
+      Map.entry("Categorical", "declared not differentiable: it produces indices (as argmax)"),
       Map.entry("Cast", "identity gradient f32 to f32, none otherwise; its kernel is tested in ElementwiseKernelsTest"),
       Map.entry("StopGradient", "its gradient is zero by definition (checked in the log_softmax composite case)"),
       Map.entry("ArgMax", "integer output: no gradient"),
@@ -63,6 +65,8 @@ class OpCoverageTest {
       Map.entry("Parameter", "a feed"),
       Map.entry("RandomUniform", "PyTorch's random stream cannot be reproduced; tested for distribution instead"),
       Map.entry("RandomNormal", "PyTorch's random stream cannot be reproduced; tested for distribution instead"),
+      Map.entry("RandomPermutation", "PyTorch's random stream cannot be reproduced; RandomDrawsTest checks it is a uniform permutation"),
+      Map.entry("Categorical", "PyTorch's random stream cannot be reproduced; RandomDrawsTest checks the softmax frequencies"),
       Map.entry("Arange", "torch.arange is its definition; tested in CreationKernels tests"),
       Map.entry("ScatterAdd", "reached through gather's gradient in the golden graphs"),
       Map.entry("PadTranspose", "reached through pad's gradient in the golden graphs"));

@@ -34,15 +34,18 @@ class CommonSubexpressionsTest {
   }
 
   @Test
-  void randomDrawsAreNeverMerged() {
+  void randomDrawsAreNeverMergedEvenWithOneSalt() {
     PlainGraph g = new PlainGraph();
-    int a = g.add(new Op.RandomUniform(X));
-    int b = g.add(new Op.RandomUniform(X));
+    int a = g.add(new Op.RandomUniform(X, 1));
+    int b = g.add(new Op.RandomUniform(X, 1));
     g.output("a", a).output("b", b);
+    int ca = g.add(new Op.Categorical(2), a);
+    g.output("ca", ca).output("cb", g.add(new Op.Categorical(2), a));
     g.output("ea", g.add(new Op.Unary(UnaryFn.EXP), a)).output("eb", g.add(new Op.Unary(UnaryFn.EXP), b));
     Graph out = eliminated(g);
     assertNotEquals(out.outputs().get("a"), out.outputs().get("b"));
     assertNotEquals(out.outputs().get("ea"), out.outputs().get("eb"));
+    assertNotEquals(out.outputs().get("ca"), out.outputs().get("cb"));
   }
 
   @Test

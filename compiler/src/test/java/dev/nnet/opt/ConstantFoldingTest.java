@@ -162,7 +162,8 @@ class ConstantFoldingTest {
     PlainGraph g = new PlainGraph();
     int a = g.fill(1, TensorType.f32(Shape.of(2, 2)));
     g.output("mm", g.add(new Op.MatMul(), a, a));
-    int r = g.add(new Op.RandomUniform(TensorType.f32(Shape.of(2))));
+    int r = g.add(new Op.RandomUniform(TensorType.f32(Shape.of(2)), 0));
+    g.output("c", g.add(new Op.Categorical(1), g.fill(0, TensorType.f32(Shape.of(2, 3)))));
     g.output("r", g.add(new Op.Unary(UnaryFn.EXP), r));
     int x = g.input("x", TensorType.f32(Shape.of(2)));
     g.output("x", g.add(new Op.Binary(BinaryFn.ADD), x, g.fill(1, SCALAR)));

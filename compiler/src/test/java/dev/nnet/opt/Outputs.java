@@ -8,14 +8,13 @@ import dev.nnet.ir.Graph;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.exec.Executor;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Runs graphs on the reference executor and compares their outputs bit for bit. */
 final class Outputs {
   private Outputs() {}
 
   static Map<String, Tensor> run(Graph g, Map<String, Tensor> feeds) {
-    return new Executor(g).run(feeds, new SplittableRandom(7));
+    return new Executor(g).run(feeds, 7);
   }
 
   /** Asserts that {@code before} and {@code after} give the same outputs, bit for bit, for {@code feeds}. */

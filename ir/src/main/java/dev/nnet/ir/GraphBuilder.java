@@ -25,6 +25,11 @@ public final class GraphBuilder {
   private final Map<List<Object>, Integer> interned = new HashMap<>();
   private final Map<String, Integer> leaves = new HashMap<>();
   private final GraphBuilder parent;
+  /**
+   * The least salt that no random op of this builder's tree (its root and every child) has: the
+   * next one {@link #nextSalt} gives. Only the root's counts.
+   */
+  private long freeSalt;
   /** Values of ancestor builders used here, in order of first use, and the local inputs standing for them. */
   private final Map<Value, Value> captured = new LinkedHashMap<>();
 
@@ -45,6 +50,39 @@ public final class GraphBuilder {
   /** The values of ancestor builders this one has used, in the order of its {@code const<k>} inputs. */
   public List<Value> captures() {
     return List.copyOf(captured.keySet());
+  }
+
+  /**
+   * A salt for a new random op ({@link Op.Random#salt}) that no random op built by this builder's
+   * tree has: one counter per traced program, shared with scan bodies, and kept above the salt of
+   * any random op added here (a copied or inlined graph included). A counter rather than a hash of
+   * the source position: two draws at one position (a layer called twice) need different salts,
+   * and the counter gives them without bookkeeping. Salts are stable through every pass, which copy
+   * ops as they are, so renumbering nodes never changes a draw.
+   */
+  public long nextSalt() {
+    GraphBuilder root = root();
+    return root.freeSalt++;
+  }
+
+  private GraphBuilder root() {
+    GraphBuilder b = this;
+    while (b.parent != null) {
+      b = b.parent;
+    }
+    return b;
+  }
+
+  /** Raises the free salt above every salt {@code op} uses (a scan's body included). */
+  private void reserveSalts(Op op) {
+    GraphBuilder root = root();
+    if (op instanceof Op.Random r) {
+      root.freeSalt = Math.max(root.freeSalt, r.salt() + 1);
+    } else if (op instanceof Op.Scan scan) {
+      for (Node n : scan.body().nodes()) {
+        reserveSalts(n.op());
+      }
+    }
   }
 
   /** A handle to a node under construction: its id, type and the builder it belongs to. */
@@ -81,8 +119,9 @@ public final class GraphBuilder {
       ids.add(v.id());
     }
     TensorType type = op.infer(types);
+    reserveSalts(op);
     // Random ops must stay distinct; tensor constants compare by identity, so they are not shared either.
-    boolean shareable = !(op instanceof Op.RandomUniform || op instanceof Op.RandomNormal || op instanceof Op.Constant);
+    boolean shareable = !(op instanceof Op.Random || op instanceof Op.Constant);
     List<Object> key = List.of(op, ids);
     if (shareable) {
       Integer existing = interned.get(key);

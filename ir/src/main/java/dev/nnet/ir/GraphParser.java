@@ -227,7 +227,12 @@ public final class GraphParser {
           t.keyword("step");
           values.add(t.number());
         }
-        case "where", "stop_gradient", "matmul", "gather", "random_uniform", "random_normal" -> { }
+        case "where", "stop_gradient", "matmul", "gather" -> { }
+        case "random_uniform", "random_normal", "random_permutation", "categorical" -> {
+          t.keyword("salt");
+          t.expect("=");
+          values.add(t.integer());
+        }
         case "cast" -> values.add(t.dtype());
         case "reshape", "expand" -> values.add(t.shape());
         case "permute", "flip" -> values.add(t.ints());
@@ -273,6 +278,11 @@ public final class GraphParser {
       }
     }
 
+    /** The {@code salt=} of a random op, its only attribute. */
+    private long salt() {
+      return (Long) values.get(0);
+    }
+
     @SuppressWarnings("unchecked")
     Op op(TensorType type) throws IrSyntaxError {
       return switch (name) {
@@ -294,8 +304,15 @@ public final class GraphParser {
         case "stop_gradient" -> new Op.StopGradient();
         case "matmul" -> new Op.MatMul();
         case "gather" -> new Op.Gather();
-        case "random_uniform" -> new Op.RandomUniform(type);
-        case "random_normal" -> new Op.RandomNormal(type);
+        case "random_uniform" -> new Op.RandomUniform(type, salt());
+        case "random_normal" -> new Op.RandomNormal(type, salt());
+        case "random_permutation" -> {
+          if (type.rank() != 1 || type.dtype() != DType.I64) {
+            throw new IrSyntaxError(line, "`random_permutation` makes an i64 vector, but the line says " + type);
+          }
+          yield new Op.RandomPermutation(type.shape().dim(0), salt());
+        }
+        case "categorical" -> new Op.Categorical(salt());
         case "cast" -> new Op.Cast((DType) values.get(0));
         case "reshape" -> new Op.Reshape((Shape) values.get(0));
         case "expand" -> new Op.Expand((Shape) values.get(0));

@@ -48,8 +48,15 @@ public sealed interface Op {
   /** Data-dependent addressing: one-hot, gather and its adjoint, max-pool routing. */
   sealed interface Indexing extends Op permits OneHot, Gather, ScatterAdd, WindowMaxGrad {}
 
-  /** Seeded random draws. */
-  sealed interface Random extends Op permits RandomUniform, RandomNormal {}
+  /**
+   * Counter-based random draws: element {@code i} of a node is a pure function of the run's key,
+   * the node's {@code salt} and {@code i} ({@link CounterRandom}), so no order of evaluation,
+   * fusion or removal of another node changes a draw.
+   */
+  sealed interface Random extends Op permits RandomUniform, RandomNormal, RandomPermutation, Categorical {
+    /** Which stream of the run this node draws from; unique among a traced program's random ops. */
+    long salt();
+  }
 
   /** Loops over a sub-graph: recurrence without unrolling. */
   sealed interface Control extends Op permits Scan, ScanResult {}
@@ -651,30 +658,79 @@ public sealed interface Op {
 
   // ---- random ---------------------------------------------------------------------------------
 
-  /** Uniform f32 samples in [0, 1) from the run's seeded stream (dropout masks, noise). */
-  record RandomUniform(TensorType type) implements Random {
+  /**
+   * Uniform f32 samples in [0, 1) (dropout masks, noise): element {@code i} (row-major) is
+   * {@link CounterRandom#uniform}{@code (key, salt, i)} for the run's key. {@code salt} tells this
+   * node's stream from every other's; the tracer gives each random op its own when it creates it,
+   * and passes copy it with the op, so renumbering nodes never changes a draw.
+   */
+  record RandomUniform(TensorType type, long salt) implements Random {
     public RandomUniform {
       if (type.dtype() != DType.F32) {
         throw new IllegalArgumentException("random_uniform draws f32 values, not " + type.dtype());
       }
+      CounterRandom.checkSalt(salt);
     }
     public int arity() { return 0; }
-    public String text() { return "random_uniform"; }
+    public String text() { return "random_uniform salt=" + salt; }
     public TensorType infer(List<TensorType> in) { return type; }
     public <R> R accept(OpVisitor<R> v) { return v.randomUniform(this); }
   }
 
-  /** Standard normal f32 samples from the run's seeded stream. */
-  record RandomNormal(TensorType type) implements Random {
+  /** Standard normal f32 samples: element {@code i} is {@link CounterRandom#normal}{@code (key, salt, i)}. */
+  record RandomNormal(TensorType type, long salt) implements Random {
     public RandomNormal {
       if (type.dtype() != DType.F32) {
         throw new IllegalArgumentException("random_normal draws f32 values, not " + type.dtype());
       }
+      CounterRandom.checkSalt(salt);
     }
     public int arity() { return 0; }
-    public String text() { return "random_normal"; }
+    public String text() { return "random_normal salt=" + salt; }
     public TensorType infer(List<TensorType> in) { return type; }
     public <R> R accept(OpVisitor<R> v) { return v.randomNormal(this); }
+  }
+
+  /**
+   * A uniformly random permutation of {@code 0 .. n-1} as i64[n] (shuffling a batch): the indices
+   * sorted by their keys {@link CounterRandom#permutationKey}{@code (key, salt, i, n)}, which are
+   * distinct, so the order is a pure function of the run key and the salt. Sorting random keys
+   * (rather than a Fisher–Yates shuffle) keeps every element's key independent of the others, which
+   * a parallel backend can compute and sort without a sequential pass.
+   */
+  record RandomPermutation(Dim n, long salt) implements Random {
+    public RandomPermutation {
+      CounterRandom.checkSalt(salt);
+    }
+    public int arity() { return 0; }
+    public String text() { return "random_permutation salt=" + salt; }
+    public TensorType infer(List<TensorType> in) { return new TensorType(DType.I64, Shape.of(n)); }
+    public <R> R accept(OpVisitor<R> v) { return v.randomPermutation(this); }
+  }
+
+  /**
+   * One class index per row of f32 logits {@code [*B, C]}, drawn with probabilities
+   * {@code softmax(logits)} over the last axis: i64 {@code [*B]}. Gumbel-max: the index of the
+   * largest {@code logits[b, c] + g}, where {@code g} is {@link CounterRandom#gumbel}{@code (key,
+   * salt, b * C + c)} (the row-major index of the logit), in double; ties go to the lowest index.
+   * Unnormalized logits are fine (adding a constant to a row changes nothing); a class with logit
+   * {@code -inf} is never drawn unless every class of its row is, which gives 0.
+   */
+  record Categorical(long salt) implements Random {
+    public Categorical {
+      CounterRandom.checkSalt(salt);
+    }
+    public int arity() { return 1; }
+    public String text() { return "categorical salt=" + salt; }
+    public TensorType infer(List<TensorType> in) throws ShapeError {
+      TensorType logits = in.get(0);
+      requireDType("categorical", logits, DType.F32);
+      if (logits.rank() < 1) {
+        throw new ShapeError("`categorical` needs logits with a class axis last, [*B, C], got a scalar");
+      }
+      return new TensorType(DType.I64, new Shape(logits.shape().dims().subList(0, logits.rank() - 1)));
+    }
+    public <R> R accept(OpVisitor<R> v) { return v.categorical(this); }
   }
 
   // ---- control ------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ public interface OpVisitor<R> {
   // random
   R randomUniform(Op.RandomUniform op);
   R randomNormal(Op.RandomNormal op);
+  R randomPermutation(Op.RandomPermutation op);
+  R categorical(Op.Categorical op);
   // control
   R scan(Op.Scan op);
   R scanResult(Op.ScanResult op);

@@ -66,8 +66,10 @@ final class EveryOpGraph {
     Value rows = g.add(new Op.Gather(), null, table, g.add(new Op.Slice(0, 0, 2, 1), null, g.add(new Op.Binary(BinaryFn.MAX),
         null, ints, g.add(new Op.Fill(0, new TensorType(DType.I64, Shape.of(3))), null))));
     Value scattered = g.add(new Op.ScatterAdd(n.plus(Dim.of(1))), null, hot, labels);
-    Value uniform = g.add(new Op.RandomUniform(TensorType.f32(Shape.of(n, Dim.of(4)))), at);
-    Value normal = g.add(new Op.RandomNormal(TensorType.f32(Shape.scalar())), null);
+    Value uniform = g.add(new Op.RandomUniform(TensorType.f32(Shape.of(n, Dim.of(4))), g.nextSalt()), at);
+    Value normal = g.add(new Op.RandomNormal(TensorType.f32(Shape.scalar()), 1L << 40), null);
+    Value order = g.add(new Op.RandomPermutation(n, g.nextSalt()), at);
+    Value drawn = g.add(new Op.Categorical(g.nextSalt()), null, uniform);
     Value negated = g.add(new Op.Unary(UnaryFn.NEG), null, g.add(new Op.Binary(BinaryFn.MUL), null, ramp, negInf));
     Value anded = g.add(new Op.Binary(BinaryFn.AND), null, flag, positive);
     Value count = g.add(new Op.Binary(BinaryFn.ADD), null, zerosI, best);
@@ -98,6 +100,8 @@ final class EveryOpGraph {
     g.output("scattered", scattered);
     g.output("uniform", uniform);
     g.output("normal", normal);
+    g.output("order", order);
+    g.output("drawn", drawn);
     g.output("negated", negated);
     g.output("anded", anded);
     g.output("count", count);

@@ -105,7 +105,11 @@ class GraphParserTest {
         {"graph {\n  %0 = input \"x\" : [2]\n\n  output y = %4\n}\n", "4"},
         {"graph {\n  %0 = input \"x\" : [2] extra\n}\n", "2"},
         {"graph {\n  %0 = const [1.0, 2.0] : [3]\n}\n", "2"},
-        {"graph {\n  %0 = random_uniform : i64[3]\n}\n", "2"},
+        {"graph {\n  %0 = random_uniform salt=0 : i64[3]\n}\n", "2"},
+        {"graph {\n  %0 = random_normal : [3]\n}\n", "2"},
+        {"graph {\n  %0 = random_normal salt=-2 : [3]\n}\n", "2"},
+        {"graph {\n  %0 = random_permutation salt=1 : i64[3, 2]\n}\n", "2"},
+        {"graph {\n  %0 = input \"x\" : [4]\n  %1 = categorical salt=1 %0 : i64[4]\n}\n", "3"},
         {"graph {\n  %0 = input \"x\" : [2]\n", "3"},
         {"nodes {\n}\n", "1"},
     };

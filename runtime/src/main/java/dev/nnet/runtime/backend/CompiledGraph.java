@@ -14,20 +14,21 @@ public interface CompiledGraph {
    * Runs the graph once.
    *
    * @param feeds a tensor for every input slot of the signature, by name; read, never modified
-   * @param randomSeed the seed of every random draw of this run (dropout masks, noise): the same
-   *     seed and feeds give the same outputs. Callers derive one seed per run (see
-   *     {@code dev.nnet.runtime.train.StepSeeds}) instead of sharing one stream across runs, so
-   *     that a backend may draw counter-based numbers keyed by the seed
+   * @param randomKey the key of every random draw of this run (dropout masks, noise): element
+   *     {@code i} of the random node with salt {@code s} is {@code f(randomKey, s, i)}, as
+   *     {@link dev.nnet.ir.CounterRandom} defines it, on every backend, so the same key and feeds
+   *     give the same outputs everywhere. Callers derive one key per run from (seed, epoch, step)
+   *     (see {@code dev.nnet.runtime.train.StepSeeds}), never a stream shared across runs
    * @return every output slot's value, by name
    */
-  Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed);
+  Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey);
 
   /**
    * {@link #run(Map, long)}, adding the time of every node to {@code profile} (a profile of the
    * compiled graph). A backend that cannot time single nodes runs without recording.
    */
-  default Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed, Profile profile) {
-    return run(feeds, randomSeed);
+  default Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey, Profile profile) {
+    return run(feeds, randomKey);
   }
 
   /**

@@ -6,13 +6,11 @@ import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.exec.Executor;
 import dev.nnet.runtime.exec.Profile;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The reference interpreter ({@link Executor}) as a backend: every other backend is checked
- * against it. Random ops draw from a {@link SplittableRandom} seeded with the run's seed, in node
- * order; counter-based draws keyed by the seed will replace it, which is why the seed, not a
- * stream, is what a run receives.
+ * against it, random draws included: they are counter-based ({@link dev.nnet.ir.CounterRandom}),
+ * keyed by the run's key, so another backend reproduces them exactly.
  */
 public final class ReferenceBackend implements Backend {
   /** The name {@code --backend} knows it by. */
@@ -30,13 +28,13 @@ public final class ReferenceBackend implements Backend {
 
   private record Compiled(Executor executor, Signature signature) implements CompiledGraph {
     @Override
-    public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed) {
-      return executor.run(feeds, new SplittableRandom(randomSeed));
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey) {
+      return executor.run(feeds, randomKey);
     }
 
     @Override
-    public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomSeed, Profile profile) {
-      return executor.run(feeds, new SplittableRandom(randomSeed), profile);
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey, Profile profile) {
+      return executor.run(feeds, randomKey, profile);
     }
 
     @Override

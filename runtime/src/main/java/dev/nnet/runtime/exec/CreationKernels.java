@@ -3,9 +3,8 @@ package dev.nnet.runtime.exec;
 import dev.nnet.ir.DType;
 import dev.nnet.runtime.Tensor;
 import java.util.Arrays;
-import java.util.random.RandomGenerator;
 
-/** Kernels that make tensors from nothing: fills and random samples. */
+/** Kernels that make tensors from nothing but attributes: fills and ranges (random draws are {@link RandomKernels}). */
 public final class CreationKernels {
   private CreationKernels() {}
 
@@ -50,26 +49,5 @@ public final class CreationKernels {
       }
       case BOOL -> throw new ExecutionError("arange makes f32 or i64 values, not bool");
     };
-  }
-
-  /**
-   * Uniform samples in [0, 1), drawn in row-major order from {@code rng} on the calling thread,
-   * so a seeded generator gives the same tensor every time.
-   */
-  public static Tensor randomUniform(int[] shape, RandomGenerator rng, BufferPool pool) {
-    float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
-    for (int i = 0; i < d.length; i++) {
-      d[i] = rng.nextFloat();
-    }
-    return Tensor.of(d, shape);
-  }
-
-  /** Standard normal samples, drawn in row-major order from {@code rng} (reproducible when seeded). */
-  public static Tensor randomNormal(int[] shape, RandomGenerator rng, BufferPool pool) {
-    float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
-    for (int i = 0; i < d.length; i++) {
-      d[i] = (float) rng.nextGaussian();
-    }
-    return Tensor.of(d, shape);
   }
 }

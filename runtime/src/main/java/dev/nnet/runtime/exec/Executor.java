@@ -1,6 +1,7 @@
 package dev.nnet.runtime.exec;
 
 import dev.nnet.ir.ConvGeometry;
+import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.random.RandomGenerator;
 
 /**
  * The reference executor: runs a {@link Graph} node by node with the kernels of this package. It is
@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * Executor exec = new Executor(graph);
- * Map<String, Tensor> out = exec.run(Map.of("x", batch, "w", weights), new SplittableRandom(42));
+ * Map<String, Tensor> out = exec.run(Map.of("x", batch, "w", weights), StepSeeds.training(seed, epoch, step));
  * }</pre>
  */
 public final class Executor {
@@ -50,9 +50,8 @@ public final class Executor {
    */
   private final boolean[] transposedResult;
   /**
-   * Nodes that contribute to an output (or draw random numbers, so that the stream every other
-   * random op sees does not depend on what is read). The others, such as the gradient of the
-   * input batch that a training step never uses, are not run.
+   * Nodes that contribute to an output. The others, such as the gradient of the input batch that
+   * a training step never uses, are not run.
    */
   private final boolean[] live;
   /**
@@ -70,9 +69,6 @@ public final class Executor {
     this.live = new boolean[n];
     for (int id : graph.outputs().values()) {
       live[id] = true;
-    }
-    for (Node node : graph.nodes()) {
-      live[node.id()] |= node.op() instanceof Op.Random;
     }
     for (int id = n - 1; id >= 0; id--) {
       if (live[id]) {
@@ -147,24 +143,26 @@ public final class Executor {
    * @param feeds a tensor for every {@link Op.Input} and {@link Op.Parameter}, by name; each must have
    *     its declared dtype and a shape that matches the declared one, whose symbols (such as the batch
    *     size {@code N}) take their values from the feeds. Feeds are read, never modified.
-   * @param rng the stream random ops draw from, in node order; a seeded generator makes runs reproducible
+   * @param randomKey the key of this run's random draws: element {@code i} of a random node with
+   *     salt {@code s} is a function of {@code (randomKey, s, i)} alone ({@link CounterRandom}), so
+   *     the same key and feeds give the same outputs, whatever else the graph draws
    * @return every named output of the graph, in declaration order
    * @throws ExecutionError if a feed is missing or does not match, or a kernel fails (the message
    *     names the source span of the node at fault)
    */
-  public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng) {
-    return run(feeds, rng, null);
+  public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey) {
+    return run(feeds, randomKey, null);
   }
 
   /**
-   * {@link #run(Map, RandomGenerator)}, adding the time of every kernel to {@code profile} (a
+   * {@link #run(Map, long)}, adding the time of every kernel to {@code profile} (a
    * profile of this executor's graph, or null for none).
    */
-  public Map<String, Tensor> run(Map<String, Tensor> feeds, RandomGenerator rng, Profile profile) {
+  public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey, Profile profile) {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
     BufferPool pool = borrowPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
-    Run run = new Run(values, new Tensor[values.length][], feeds, bindings, rng, pool);
+    Run run = new Run(values, new Tensor[values.length][], feeds, bindings, randomKey, pool);
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
@@ -243,9 +241,9 @@ public final class Executor {
     }
   }
 
-  /** The state of one run that kernels read: operand values, feeds, symbol values, random stream and buffers. */
+  /** The state of one run that kernels read: operand values, feeds, symbol values, random key and buffers. */
   private record Run(Tensor[] values, Tensor[][] results, Map<String, Tensor> feeds, Map<String, Long> bindings,
-      RandomGenerator rng, BufferPool pool) {}
+      long randomKey, BufferPool pool) {}
 
   /** How one node's value is computed in a run, chosen once per node when the executor is built. */
   @FunctionalInterface
@@ -432,11 +430,19 @@ public final class Executor {
     }
 
     public NodeKernel randomUniform(Op.RandomUniform op) {
-      return r -> CreationKernels.randomUniform(shape(op.type().shape(), r), r.rng(), r.pool());
+      return r -> RandomKernels.uniform(shape(op.type().shape(), r), r.randomKey(), op.salt(), r.pool());
     }
 
     public NodeKernel randomNormal(Op.RandomNormal op) {
-      return r -> CreationKernels.randomNormal(shape(op.type().shape(), r), r.rng(), r.pool());
+      return r -> RandomKernels.normal(shape(op.type().shape(), r), r.randomKey(), op.salt(), r.pool());
+    }
+
+    public NodeKernel randomPermutation(Op.RandomPermutation op) {
+      return r -> RandomKernels.permutation(Math.toIntExact(op.n().evaluate(r.bindings())), r.randomKey(), op.salt());
+    }
+
+    public NodeKernel categorical(Op.Categorical op) {
+      return r -> RandomKernels.categorical(r.values()[in(0)], r.randomKey(), op.salt());
     }
 
     public NodeKernel scan(Op.Scan op) {
@@ -446,7 +452,7 @@ public final class Executor {
         for (int id : node.inputs()) {
           operands.add(r.values()[id]);
         }
-        r.results()[node.id()] = loop.run(operands, r.bindings(), r.rng(), r.pool());
+        r.results()[node.id()] = loop.run(operands, r.bindings(), r.randomKey(), r.pool());
         return NO_VALUE;
       };
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Where the time of a graph's runs goes, node by node: what {@code torch.profiler}'s operator table
- * is to PyTorch. Pass one to {@link Executor#run(Map, java.util.random.RandomGenerator, Profile)};
+ * is to PyTorch. Pass one to {@link Executor#run(Map, long, Profile)};
  * it adds up the wall time of every node's kernel over all the runs it sees. Time outside the
  * kernels (the executor's bookkeeping, feeding batches) is the difference between a step's wall time
  * and {@link #totalNanos()}.

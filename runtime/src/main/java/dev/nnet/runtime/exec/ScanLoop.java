@@ -1,5 +1,6 @@
 package dev.nnet.runtime.exec;
 
+import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Op;
@@ -10,12 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 
 /**
  * Runs a {@link Op.Scan}: the body graph once per step on its own executor, carrying the carries
  * from step to step, slicing each sequence's step out of axis 0 and stacking the per-step outputs
  * (and, when the gradient needs them, the carries each step started from) along a new axis 0.
+ * Each step runs the body under its own random key, {@link CounterRandom#stepKey}{@code (key, t)}
+ * for the position {@code t} along the scanned axis: the body's random nodes draw anew every step,
+ * the same numbers when the loop runs again, and the same in a reverse scan over the same
+ * positions (the gradient recomputes the forward body that way, dropout masks included).
  * Only the results some node reads are stacked. Tensors of a finished step that nothing reads any
  * more go back to the body's buffer pool, so a long sequence does not allocate per step.
  */
@@ -32,9 +36,10 @@ final class ScanLoop {
 
   /**
    * Runs the loop on the scan's operands (carries, sequences, constants); returns every result in
-   * the scan's order (unused stacked results are null).
+   * the scan's order (unused stacked results are null). {@code randomKey} is the key of the run
+   * the scan is part of.
    */
-  Tensor[] run(List<Tensor> operands, Map<String, Long> bindings, RandomGenerator rng, BufferPool pool) {
+  Tensor[] run(List<Tensor> operands, Map<String, Long> bindings, long randomKey, BufferPool pool) {
     int nc = scan.carries();
     int nx = scan.sequences();
     int ny = scan.outputs();
@@ -69,7 +74,7 @@ final class ScanLoop {
         copyStep(operands.get(nc + j), t, stepOf[j]);
         feeds.put("x" + j, stepOf[j]);
       }
-      Map<String, Tensor> out = body.run(feeds, rng);
+      Map<String, Tensor> out = body.run(feeds, CounterRandom.stepKey(randomKey, t));
       // Arrays still read after this step: the new carries (outputs may share arrays, as views do).
       Set<float[]> keep = arraySet();
       for (int i = 0; i < nc; i++) {

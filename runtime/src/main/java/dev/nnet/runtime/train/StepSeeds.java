@@ -1,10 +1,11 @@
 package dev.nnet.runtime.train;
 
 /**
- * The random seed of each run of a compiled graph, derived from the run's seed and the position of
- * the step: {@code (seed, epoch, step)} always gives the same value. Runs do not share one stream,
- * so a step's draws (dropout masks) do not depend on how many numbers earlier steps drew, and a
- * backend may draw counter-based numbers keyed by this seed, in any order.
+ * The random key of each run of a compiled graph, derived from the run's seed and the position of
+ * the step: {@code (seed, epoch, step)} always gives the same key. Runs do not share one stream:
+ * every random draw of a run is a function of this key, the drawing node's salt and the element
+ * index ({@link dev.nnet.ir.CounterRandom}), so a step's dropout masks depend on nothing earlier
+ * steps did, and any backend, in any order, draws the same numbers.
  */
 public final class StepSeeds {
   /** The purpose of evaluation runs, kept apart from the training steps' seeds. */
@@ -12,12 +13,12 @@ public final class StepSeeds {
 
   private StepSeeds() {}
 
-  /** The seed of training step {@code step} (0-based, within the epoch) of epoch {@code epoch} (0-based). */
+  /** The key of training step {@code step} (0-based, within the epoch) of epoch {@code epoch} (0-based). */
   public static long training(long runSeed, int epoch, int step) {
     return mix(mix(mix(runSeed) ^ epoch) ^ step);
   }
 
-  /** The seed of evaluation batch {@code batch}; evaluation draws nothing today (no dropout in eval mode). */
+  /** The key of evaluation batch {@code batch}; evaluation draws nothing today (no dropout in eval mode). */
   public static long evaluation(int batch) {
     return mix(EVALUATION ^ batch);
   }

@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ExecutorTest {
@@ -49,7 +48,7 @@ class ExecutorTest {
     Tensor x = Tensor.of(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, 2, 4);
     Tensor w = Tensor.of(new float[] {1, 2, 3, 4, -1, -2, -3, -4, 0, 0, 0, 1}, 3, 4);
     Tensor b = Tensor.of(new float[] {0.5f, 0.5f, 0.5f}, 3);
-    Map<String, Tensor> out = new Executor(linearRelu()).run(Map.of("x", x, "w", w, "b", b), new SplittableRandom(1));
+    Map<String, Tensor> out = new Executor(linearRelu()).run(Map.of("x", x, "w", w, "b", b), 1);
     assertEquals(List.of("y", "total"), List.copyOf(out.keySet()));
     // x row 0 picks column 0 of w^T = (1, -1, 0); row 1 picks column 1 = (2, -2, 0); plus 0.5, then relu.
     assertArrayEquals(new int[] {2, 3}, out.get("y").shape());
@@ -62,13 +61,13 @@ class ExecutorTest {
     Executor exec = new Executor(linearRelu());
     Tensor w = Tensor.of(new float[] {1, 2, 3, 4, -1, -2, -3, -4, 0, 0, 0, 1}, 3, 4);
     Tensor b = Tensor.of(new float[] {0.5f, 0.5f, 0.5f}, 3);
-    Tensor first = exec.run(Map.of("x", Tensor.full(1f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    Tensor first = exec.run(Map.of("x", Tensor.full(1f, 2, 4), "w", w, "b", b), 1).get("y");
     float[] kept = first.floats().clone();
-    Tensor second = exec.run(Map.of("x", Tensor.full(2f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    Tensor second = exec.run(Map.of("x", Tensor.full(2f, 2, 4), "w", w, "b", b), 1).get("y");
     assertArrayEquals(kept, first.floats(), "a later run must not write into an earlier run's output");
     assertArrayEquals(new float[] {20.5f, 0, 2.5f, 20.5f, 0, 2.5f}, second.floats());
     exec.recycle(first);
-    Tensor third = exec.run(Map.of("x", Tensor.full(3f, 2, 4), "w", w, "b", b), new SplittableRandom(1)).get("y");
+    Tensor third = exec.run(Map.of("x", Tensor.full(3f, 2, 4), "w", w, "b", b), 1).get("y");
     assertArrayEquals(new float[] {30.5f, 0, 3.5f, 30.5f, 0, 3.5f}, third.floats());
     // The next array of its size the run needed was the recycled one: no allocation.
     assertNotEquals(Arrays.toString(kept), Arrays.toString(first.floats()), "the recycled array was not reused");
@@ -79,7 +78,7 @@ class ExecutorTest {
     Executor exec = new Executor(linearRelu());
     Map<String, Tensor> feeds = Map.of("x", Tensor.zeros(DType.F32, 2, 5), "w", Tensor.zeros(DType.F32, 3, 4),
         "b", Tensor.zeros(DType.F32, 3));
-    ExecutionError e = assertThrows(ExecutionError.class, () -> exec.run(feeds, new SplittableRandom(1)));
+    ExecutionError e = assertThrows(ExecutionError.class, () -> exec.run(feeds, 1));
     assertEquals("mlp.nnet:3:5: input `x` expects shape [N, 4], got [2, 5]: dim 1 is 5, expected 4", e.getMessage());
     assertEquals(X_SPAN, e.span());
   }
@@ -93,7 +92,7 @@ class ExecutorTest {
     g.output("y", y);
     Executor exec = new Executor(g.build());
     ExecutionError e = assertThrows(ExecutionError.class, () -> exec.run(
-        Map.of("x", Tensor.zeros(DType.F32, 8, 2), "labels", Tensor.zeros(DType.I64, 6)), new SplittableRandom(1)));
+        Map.of("x", Tensor.zeros(DType.F32, 8, 2), "labels", Tensor.zeros(DType.I64, 6)), 1));
     assertEquals("input `labels` expects shape [N], got [6]: dim 0 is 6, expected N = 8 (N = 8 from input `x` dim 0)",
         e.getMessage());
   }
@@ -104,14 +103,14 @@ class ExecutorTest {
     Tensor w = Tensor.zeros(DType.F32, 3, 4);
     Tensor b = Tensor.zeros(DType.F32, 3);
     ExecutionError dtype = assertThrows(ExecutionError.class,
-        () -> exec.run(Map.of("x", Tensor.zeros(DType.I64, 2, 4), "w", w, "b", b), new SplittableRandom(1)));
+        () -> exec.run(Map.of("x", Tensor.zeros(DType.I64, 2, 4), "w", w, "b", b), 1));
     assertTrue(dtype.getMessage().contains("input `x` expects dtype f32 with shape [N, 4], got i64 with shape [2, 4]"),
         dtype.getMessage());
     ExecutionError rank = assertThrows(ExecutionError.class,
-        () -> exec.run(Map.of("x", Tensor.zeros(DType.F32, 8), "w", w, "b", b), new SplittableRandom(1)));
+        () -> exec.run(Map.of("x", Tensor.zeros(DType.F32, 8), "w", w, "b", b), 1));
     assertTrue(rank.getMessage().contains("expects shape [N, 4] (rank 2), got [8] (rank 1)"), rank.getMessage());
     ExecutionError missing = assertThrows(ExecutionError.class,
-        () -> exec.run(Map.of("x", Tensor.zeros(DType.F32, 2, 4), "w", w), new SplittableRandom(1)));
+        () -> exec.run(Map.of("x", Tensor.zeros(DType.F32, 2, 4), "w", w), 1));
     assertTrue(missing.getMessage().startsWith("missing feed for parameter `b` of type [3]"), missing.getMessage());
   }
 
@@ -124,25 +123,24 @@ class ExecutorTest {
     Value r = g.add(new Op.Reshape(Shape.of(N, t)), null, flat);
     g.output("r", g.add(new Op.Binary(BinaryFn.ADD), null, r, seq));
     Executor exec = new Executor(g.build());
-    Tensor out = exec.run(Map.of("flat", Tensor.zeros(DType.F32, 6), "seq", Tensor.of(new float[] {1, 2, 3}, 3)),
-        new SplittableRandom(1)).get("r");
+    Tensor out = exec.run(Map.of("flat", Tensor.zeros(DType.F32, 6), "seq", Tensor.of(new float[] {1, 2, 3}, 3)), 1).get("r");
     assertArrayEquals(new int[] {2, 3}, out.shape()); // T = 3 from seq, then N = 6 / 3
     assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3}, out.floats());
     assertThrows(ExecutionError.class, () -> exec.run(
-        Map.of("flat", Tensor.zeros(DType.F32, 7), "seq", Tensor.zeros(DType.F32, 3)), new SplittableRandom(1)));
+        Map.of("flat", Tensor.zeros(DType.F32, 7), "seq", Tensor.zeros(DType.F32, 3)), 1));
   }
 
   @Test
-  void randomOpsAreReproducibleForASeed() throws Exception {
+  void randomOpsAreReproducibleForAKey() throws Exception {
     GraphBuilder g = new GraphBuilder();
     g.input("x", TensorType.f32(Shape.of(N)));
-    g.output("u", g.add(new Op.RandomUniform(TensorType.f32(Shape.of(N, Dim.of(100)))), null));
-    g.output("n", g.add(new Op.RandomNormal(TensorType.f32(Shape.of(Dim.of(20_000)))), null));
+    g.output("u", g.add(new Op.RandomUniform(TensorType.f32(Shape.of(N, Dim.of(100))), g.nextSalt()), null));
+    g.output("n", g.add(new Op.RandomNormal(TensorType.f32(Shape.of(Dim.of(20_000))), g.nextSalt()), null));
     Executor exec = new Executor(g.build());
     Map<String, Tensor> feeds = Map.of("x", Tensor.zeros(DType.F32, 3));
-    Map<String, Tensor> a = exec.run(feeds, new SplittableRandom(42));
-    Map<String, Tensor> b = exec.run(feeds, new SplittableRandom(42));
-    Map<String, Tensor> c = exec.run(feeds, new SplittableRandom(43));
+    Map<String, Tensor> a = exec.run(feeds, 42);
+    Map<String, Tensor> b = exec.run(feeds, 42);
+    Map<String, Tensor> c = exec.run(feeds, 43);
     assertArrayEquals(new int[] {3, 100}, a.get("u").shape());
     assertArrayEquals(a.get("u").floats(), b.get("u").floats());
     assertArrayEquals(a.get("n").floats(), b.get("n").floats());
@@ -180,7 +178,7 @@ class ExecutorTest {
     }
     Executor exec = new Executor(g.build());
     for (int run = 0; run < 3; run++) {
-      Map<String, Tensor> out = exec.run(Map.of("x", Tensor.of(xs.clone(), 4, 4)), new Random(0));
+      Map<String, Tensor> out = exec.run(Map.of("x", Tensor.of(xs.clone(), 4, 4)), 0);
       for (int i = 0; i < 16; i++) {
         assertEquals(xs[i] * xs[i], out.get("b").floats()[i], 1e-6);
         assertEquals(-xs[i] + Math.exp(-xs[i] * xs[i]), out.get("d").floats()[i], 1e-6);
@@ -201,7 +199,7 @@ class ExecutorTest {
     float[] xv = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     float[] wv = {1, 0, 2, 0, 1, 0, 3, 0, 1};
     Map<String, Tensor> out = new Executor(g.build()).run(
-        Map.of("x", Tensor.of(xv, 3, 3), "w", Tensor.of(wv, 3, 3)), new Random(0));
+        Map.of("x", Tensor.of(xv, 3, 3), "w", Tensor.of(wv, 3, 3)), 0);
     float[] wtv = MatMulKernelTest.transpose(wv, 3, 3);
     float[] mm = new float[9];
     float[] xw = new float[9];
@@ -234,7 +232,7 @@ class ExecutorTest {
     float[] xv = MatMulKernelTest.random(r, 35);
     float[] dyv = MatMulKernelTest.random(r, 15);
     Map<String, Tensor> out = new Executor(g.build()).run(
-        Map.of("x", Tensor.of(xv, 5, 7), "dy", Tensor.of(dyv, 5, 3)), new SplittableRandom(1));
+        Map.of("x", Tensor.of(xv, 5, 7), "dy", Tensor.of(dyv, 5, 3)), 1);
     assertArrayEquals(new int[] {3, 7}, out.get("g").shape());
     for (int j = 0; j < 3; j++) {
       for (int i = 0; i < 7; i++) {
@@ -256,7 +254,7 @@ class ExecutorTest {
     g.add(new Op.Binary(BinaryFn.DIV), null, i, i); // dead: 0 / 0 would throw
     g.output("y", g.add(new Op.Unary(UnaryFn.NEG), null, x));
     Map<String, Tensor> out = new Executor(g.build()).run(
-        Map.of("x", Tensor.of(new float[] {1, 2}, 2), "i", Tensor.zeros(DType.I64, 2)), new SplittableRandom(1));
+        Map.of("x", Tensor.of(new float[] {1, 2}, 2), "i", Tensor.zeros(DType.I64, 2)), 1);
     assertArrayEquals(new float[] {-1, -2}, out.get("y").floats());
   }
 }
