@@ -2,7 +2,6 @@ package dev.nnet.check;
 
 import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
-import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;
@@ -12,14 +11,12 @@ import dev.nnet.ir.ShapeError;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
-import dev.nnet.runtime.backend.CompiledGraph;
 import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.CsvReader;
 import dev.nnet.runtime.data.CsvTable;
 import dev.nnet.runtime.data.DataError;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.data.IdxReader;
-import dev.nnet.runtime.exec.ExecutionError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +29,9 @@ import java.util.SplittableRandom;
 /**
  * Loads a {@link DataPlan}: reads the source's files, gives the schema's symbols (a CSV file's
  * column count) their values and checks the field graph against them, computes the fields of every
- * row on a backend, shuffles each part if asked, and resolves the splits' row ranges. This is run
- * time work, done by {@code train}, {@code eval} and {@code predict}; checking never reads data.
+ * row on a backend (in batches of rows: {@link FieldComputation}), shuffles each part if asked, and
+ * resolves the splits' row ranges. This is run time work, done by {@code train}, {@code eval} and
+ * {@code predict}; checking never reads data.
  * Every failure is a {@link DataLoadError} located in the .nnet file.
  */
 public final class DataLoader {
@@ -41,6 +39,12 @@ public final class DataLoader {
 
   /** The data sets of {@code plan}'s splits; relative source paths are resolved against {@code baseDir}. */
   public static Map<String, Dataset> load(DataPlan plan, Path baseDir, Backend backend) throws DataLoadError {
+    return load(plan, baseDir, backend, FieldComputation.Strategy.DEFAULT);
+  }
+
+  /** {@link #load(DataPlan, Path, Backend)}, computing the fields as {@code strategy} says. */
+  static Map<String, Dataset> load(DataPlan plan, Path baseDir, Backend backend, FieldComputation.Strategy strategy)
+      throws DataLoadError {
     Map<String, Map<String, Tensor>> parts;
     try {
       parts = read(plan.source(), baseDir);
@@ -50,11 +54,11 @@ public final class DataLoader {
     }
     Map<String, Dim> bindings = bindSchema(plan, parts);
     Map<String, TensorType> fieldTypes = checkFields(plan, bindings);
-    CompiledGraph fields = backend.compile(plan.fields(), plan.fieldSignature());
+    FieldComputation fields = new FieldComputation(plan, fieldTypes, backend, strategy);
     Map<String, Dataset> byPart = new LinkedHashMap<>();
     boolean shuffle = Boolean.TRUE.equals(plan.source().options().get("shuffle"));
     for (var part : parts.entrySet()) {
-      Dataset rows = Dataset.of(computeFields(fields, part.getValue(), fieldTypes));
+      Dataset rows = Dataset.of(fields.compute(part.getValue()));
       if (shuffle) {
         long seed = (Long) plan.source().options().get("seed");
         rows = rows.select(Batches.permutation(rows.size(), new SplittableRandom(seed)));
@@ -152,58 +156,6 @@ public final class DataLoader {
     StringBuilder sb = new StringBuilder();
     bindings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append("` = ").append(v));
     return sb.append(" from the file").toString();
-  }
-
-  /** Runs the per-sample field graph over every row of a part. */
-  private static Map<String, Tensor> computeFields(CompiledGraph graph, Map<String, Tensor> part,
-      Map<String, TensorType> types) throws DataLoadError {
-    int rows = part.values().iterator().next().dim(0);
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    for (var e : types.entrySet()) {
-      int[] sample = e.getValue().shape().sizes();
-      int[] shape = new int[sample.length + 1];
-      shape[0] = rows;
-      System.arraycopy(sample, 0, shape, 1, sample.length);
-      out.put(e.getKey(), Tensor.zeros(e.getValue().dtype(), shape));
-      sizes.put(e.getKey(), (int) Tensor.numel(sample));
-    }
-    for (int r = 0; r < rows; r++) {
-      Map<String, Tensor> feeds = new LinkedHashMap<>();
-      for (var e : part.entrySet()) {
-        feeds.put(e.getKey(), row(e.getValue(), r));
-      }
-      Map<String, Tensor> result;
-      try {
-        result = graph.run(feeds, r); // one seed per row: a row's draws do not depend on the others
-      } catch (ExecutionError e) {
-        throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, e.span(), "row " + r + ": " + e.detail()));
-      }
-      for (var e : out.entrySet()) {
-        Tensor v = result.get(e.getKey());
-        int n = sizes.get(e.getKey());
-        if (v.dtype() == DType.I64) {
-          System.arraycopy(v.longs(), 0, e.getValue().longs(), r * n, n);
-        } else {
-          System.arraycopy(v.floats(), 0, e.getValue().floats(), r * n, n);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static Tensor row(Tensor t, int r) {
-    int[] shape = t.shape();
-    int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
-    int n = (int) Tensor.numel(sample);
-    if (t.dtype() == DType.I64) {
-      long[] d = new long[n];
-      System.arraycopy(t.longs(), r * n, d, 0, n);
-      return Tensor.ofLongs(d, sample);
-    }
-    float[] d = new float[n];
-    System.arraycopy(t.floats(), r * n, d, 0, n);
-    return Tensor.of(d, sample);
   }
 
   /** Reads a source into parts, each a map of per-sample variables with a leading rows axis. */
