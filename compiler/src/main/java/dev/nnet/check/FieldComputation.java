@@ -112,7 +112,7 @@ final class FieldComputation {
           int to = Math.min(rows, from + strategy.chunkRows());
           Map<String, Tensor> out;
           try {
-            // The batched graph draws no random numbers, so the seed is never read.
+            // The batched graph draws no random numbers, so the key is never read.
             out = batched.run(chunkFeeds(batched, part, from, to, rows), from);
           } catch (ExecutionError e) {
             throw new RunFailed(from, to, e);
@@ -166,7 +166,7 @@ final class FieldComputation {
 
   /**
    * Runs a per-sample graph over every row of {@code part}, copying its outputs into
-   * {@code columns} (when not null), one seed per row as the data's random draws always had.
+   * {@code columns} (when not null), one random key per row (its index) as the data's random draws always had.
    */
   private static void computeRowByRow(CompiledGraph graph, Map<String, Tensor> part, Map<String, Tensor> columns)
       throws RunFailed {
@@ -236,26 +236,17 @@ final class FieldComputation {
   }
 
   /**
-   * The per-sample graph cut down to {@code fields}, unless that would drop a random draw: draws
-   * come from one stream per row in node order, so dropping one would change the numbers of the
-   * others; then the whole graph.
+   * The per-sample graph cut down to {@code fields}. Random draws are counter-based, keyed by the
+   * row and each node's salt, so the fields it keeps draw what they drew in the whole graph.
    */
   private CompiledGraph perSampleOf(Set<String> fields) {
-    Graph whole = plan.fields();
-    Graph pruned = DeadCode.prune(whole, fields);
-    if (randomDraws(pruned) != randomDraws(whole)) {
-      return wholePerSample();
-    }
+    Graph pruned = DeadCode.prune(plan.fields(), fields);
     Set<String> inputs = new java.util.HashSet<>();
     pruned.inputs().forEach(n -> inputs.add(((Op.Input) n.op()).name()));
     Signature full = plan.fieldSignature();
     List<Signature.InputSlot> in = full.inputs().stream().filter(s -> inputs.contains(s.name())).toList();
     List<Signature.OutputSlot> out = full.outputs().stream().filter(s -> fields.contains(s.name())).toList();
     return backend.compile(pruned, new Signature(in, out).validate(pruned));
-  }
-
-  private static long randomDraws(Graph g) {
-    return g.nodes().stream().filter(n -> n.op() instanceof Op.Random).count();
   }
 
   /** The batched graph's slots: each source variable it reads is a batch input, each field an output. */

@@ -34,7 +34,7 @@ import java.util.Set;
  * {@code rows} to its target; a permutation keeps axis 0 first; matrix products broadcast
  * {@code rows} as a leading dim; windows, {@code one_hot} and gathers from a shared table act on
  * the trailing dims and keep leading ones as they are. Random draws are never batched (each sample
- * draws its own numbers from its own seed), nor are scans (their bodies may draw), convolutions
+ * draws its own numbers, keyed by its row), nor are scans (their bodies may draw), convolutions
  * (their input already has a batch axis of its own), scatters and gathers from a batched table:
  * every output that needs one of those is reported in {@link BatchedGraph#unbatched} with the
  * reason, and the caller computes it sample by sample. The dispatch is an {@link OpVisitor}, so a
@@ -123,8 +123,9 @@ public final class Batching {
         outputs.put(out.getKey(), new Rule(n, List.of()).withRows(values[n.id()], n.type()));
       }
     }
-    // Shared values and reshapes made for outputs that turned out unbatchable are left unread.
-    return new BatchedGraph(DeadCode.eliminate(new Graph(nodes, outputs)), rows, unbatched);
+    // Shared values and reshapes made for outputs that turned out unbatchable are left unread, and
+    // so are inputs only those outputs read: the batched graph is fed only what it reads.
+    return new BatchedGraph(DeadCode.prune(new Graph(nodes, outputs), outputs.keySet()), rows, unbatched);
   }
 
   /** Adds a node and checks its op's rule accepts its operands. */
@@ -455,12 +456,22 @@ public final class Batching {
 
     @Override
     public Value randomUniform(Op.RandomUniform op) {
-      throw new CannotBatch("each sample draws its own numbers from its own seed");
+      throw new CannotBatch("each sample draws its own numbers, keyed by its row");
     }
 
     @Override
     public Value randomNormal(Op.RandomNormal op) {
-      throw new CannotBatch("each sample draws its own numbers from its own seed");
+      throw new CannotBatch("each sample draws its own numbers, keyed by its row");
+    }
+
+    @Override
+    public Value randomPermutation(Op.RandomPermutation op) {
+      throw new CannotBatch("each sample draws its own numbers, keyed by its row");
+    }
+
+    @Override
+    public Value categorical(Op.Categorical op) {
+      throw new CannotBatch("each sample draws its own numbers, keyed by its row");
     }
 
     @Override
