@@ -82,8 +82,14 @@ public final class LayerInstance {
     outputTexts.add(v.type().toString());
   }
 
-  /** Records a call that returned a tuple (an RNN's output and final state), as text for summaries. */
-  void recordTupleOutput(String text) {
+  /**
+   * Records a call that returned a tuple (an RNN's output and final state, a model's logits and an
+   * auxiliary loss), as text for summaries; its first tensor is what prediction reports.
+   */
+  void recordTupleOutput(String text, dev.nnet.ir.GraphBuilder.Value first) {
+    if (firstOutput == null) {
+      firstOutput = first;
+    }
     outputTexts.add(text);
   }
 

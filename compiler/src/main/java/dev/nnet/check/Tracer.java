@@ -388,7 +388,7 @@ final class Tracer {
     try {
       Val out = callFunction(f.decl(), f.scope(), args, inst.displayName(), inst);
       if (out instanceof Val.TupleV tuple) {
-        inst.recordTupleOutput(typesOf(tuple));
+        inst.recordTupleOutput(typesOf(tuple), firstTensor(tuple));
       }
       if (out instanceof Val.Tensor t) {
         inst.recordOutput(t.value());
@@ -398,6 +398,22 @@ final class Tracer {
     } finally {
       mayInstantiate = saved;
     }
+  }
+
+  /** The first tensor in a (nested) tuple, or null. */
+  private static GraphBuilder.Value firstTensor(Val v) {
+    if (v instanceof Val.Tensor t) {
+      return t.value();
+    }
+    if (v instanceof Val.TupleV tuple) {
+      for (Val item : tuple.items()) {
+        GraphBuilder.Value first = firstTensor(item);
+        if (first != null) {
+          return first;
+        }
+      }
+    }
+    return null;
   }
 
   /** {@code ([N, T, 128], ([1, N, 128], [1, N, 128]))}: the types in a tuple of tensors. */

@@ -61,6 +61,31 @@ class TrainingCodeTest {
   }
 
   @Test
+  void aModelWhoseForwardReturnsATupleTrains() throws Exception {
+    TrainingPlan p = plan("""
+        model TwoHeads() {
+          param w: [1] = zeros
+          forward(x: [N, 1]) = (x * w, mean(w * w))
+        }
+        data d = csv("d.csv") {
+          x: [1] = row[0..1]
+          y: [1] = row[1..2]
+        }
+        train TwoHeads() on d {
+          out = model(x)
+          loss = mean((out[0] - y) ** 2.0) + 0.1 * out[1]
+          optimizer = sgd(lr = 0.5)
+        }
+        """);
+    CompiledGraph step = Backends.reference().compile(p.step(), p.stepSignature());
+    // d/dw of (w x - y)^2 + 0.1 w^2 at w = 0, x = 1, y = 2 is -4; a constant rate is the loop's
+    // `lr` input, which newWeight feeds as 99: w' = 99 * 4.
+    assertEquals(99f * 4, newWeight(step, 0), 1e-3);
+    assertEquals(java.util.List.of("output"), p.predictSignature().outputs().stream()
+        .map(dev.nnet.ir.Signature.OutputSlot::name).toList(), "prediction reports the tuple's first tensor");
+  }
+
+  @Test
   void aStepWithoutMinimizeIsAnError() throws Exception {
     Compiler.Result r = check("""
         model Line() {

@@ -18,7 +18,10 @@ import dev.nnet.ir.Shape;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.opt.Pipeline;
+import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.backend.Backend;
+import dev.nnet.runtime.backend.Backends;
 import dev.nnet.runtime.exec.Executor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,12 +130,16 @@ final class GoldenCheck {
     assertEquals(golden, new TreeSet<>(hasW ? wrtNames : List.of()),
         c.name() + ": golden gradients vs the f32 inputs differentiated");
     Graph graph = b.build();
-    Map<String, Tensor> out = new Executor(graph).run(feeds, 0);
     List<String> problems = new ArrayList<>();
-    compare(c.name(), "y", c.row("out", "y"), out.get("y"), problems);
-    for (String name : wrtNames) {
-      if (hasW) {
-        compare(c.name(), "grad " + name, c.row("grad", name), out.get("grad:" + name), problems);
+    // Every registered backend runs the case: a new backend joins this suite by registering.
+    for (Backend backend : Backends.all()) {
+      Map<String, Tensor> out = backend.compile(graph, Signature.ofFunction(graph)).run(feeds, 0);
+      String on = " on " + backend.name();
+      compare(c.name(), "y" + on, c.row("out", "y"), out.get("y"), problems);
+      for (String name : wrtNames) {
+        if (hasW) {
+          compare(c.name(), "grad " + name + on, c.row("grad", name), out.get("grad:" + name), problems);
+        }
       }
     }
     // The optimization passes must not change a golden result, and the IR text must read back.

@@ -219,10 +219,18 @@ public class GradientCheckTest {
     for (int i = 0; i < grads.size(); i++) {
       b.output("grad" + i, grads.get(i));
     }
-    Executor exec = new Executor(b.build());
+    dev.nnet.ir.Graph graph = b.build();
+    for (dev.nnet.runtime.backend.Backend backend : dev.nnet.runtime.backend.Backends.all()) {
+      checkOn(backend.name(), backend.compile(graph, dev.nnet.ir.Signature.ofFunction(graph)), c, inputs.size(), feeds);
+    }
+  }
+
+  /** Compares the analytic gradients of one backend's run with central differences of its loss. */
+  private static void checkOn(String backend, dev.nnet.runtime.backend.CompiledGraph exec, Case c, int inputs,
+      Map<String, Tensor> feeds) {
     Map<String, Tensor> out = exec.run(feeds, 1);
     double h = 1e-2;
-    for (int i = 0; i < inputs.size(); i++) {
+    for (int i = 0; i < inputs; i++) {
       Tensor x = feeds.get("x" + i);
       float[] g = out.get("grad" + i).floats();
       assertEquals(x.size(), g.length, "gradient of x" + i + " has the input's size");
@@ -236,7 +244,7 @@ public class GradientCheckTest {
         double numeric = (up - down) / (2 * h);
         double tolerance = 2e-2 * Math.max(1, Math.abs(numeric));
         assertTrue(Math.abs(numeric - g[k]) <= tolerance,
-            c.name() + ": d/dx" + i + "[" + k + "] analytic " + g[k] + " vs numeric " + numeric);
+            c.name() + " on " + backend + ": d/dx" + i + "[" + k + "] analytic " + g[k] + " vs numeric " + numeric);
       }
     }
   }

@@ -63,6 +63,24 @@ public record Signature(List<InputSlot> inputs, List<OutputSlot> outputs) {
     outputs = List.copyOf(outputs);
   }
 
+  /**
+   * The signature of a plain function graph (a traced forward, a test's graph): every input a
+   * batch input, every parameter a parameter (or state), every output an output.
+   */
+  public static Signature ofFunction(Graph graph) {
+    List<InputSlot> in = new java.util.ArrayList<>();
+    for (Node n : graph.nodes()) {
+      if (n.op() instanceof Op.Input i) {
+        in.add(new InputSlot(i.name(), InputRole.BATCH, n.type()));
+      } else if (n.op() instanceof Op.Parameter p) {
+        in.add(new InputSlot(p.name(), p.trainable() ? InputRole.PARAMETER : InputRole.STATE, n.type()));
+      }
+    }
+    List<OutputSlot> out = new java.util.ArrayList<>();
+    graph.outputNodes().forEach((name, n) -> out.add(new OutputSlot(name, OutputRole.OUTPUT, n.type(), null)));
+    return new Signature(in, out);
+  }
+
   /** The slots of {@code role}, in order. */
   public List<InputSlot> inputs(InputRole role) {
     return inputs.stream().filter(s -> s.role() == role).toList();
