@@ -1,17 +1,5 @@
 #!/usr/bin/env bash
-# Trains the Fashion-MNIST LeNet-5 CNN with nnet and with PyTorch (../shared/bench/train_cnn.py, the
-# baseline's tuned configuration: 2 torch threads, 1 BLAS thread) in one invocation, and prints
-# both throughputs and their ratio. Needs dataset-fashion-mnist and python3-torch (Debian).
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared="${NNET_SHARED_BENCH:-$root/../shared/bench}"
-epochs="${EPOCHS:-5}"
-cd "$root"
-ours=$(./nnet train examples/fashion/lenet.nnet --epochs "$epochs" | tee /dev/stderr | sed -n 's/^train_throughput: \([0-9.]*\) .*/\1/p')
-# The baselines were recorded with these OpenBLAS settings (BASELINES.md); use them unless set.
-export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" OPENBLAS_L2_SIZE="${OPENBLAS_L2_SIZE:-512}"
-theirs=$(cd "$shared" && /usr/bin/python3 train_cnn.py --threads 2 --blas-threads 1 --epochs "$epochs" --no-wait \
-  | tee /dev/stderr | tail -1 | sed -n 's/.*train_throughput: \([0-9.]*\).*/\1/p')
-echo "nnet:    $ours samples/s"
-echo "pytorch: $theirs samples/s"
-awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "ratio nnet/pytorch: %.2f\n", a / b }'
+# Trains the Fashion-MNIST LeNet-5 CNN with nnet and with PyTorch (../shared/bench/train_cnn.py, the baseline's tuned
+# configuration: 2 torch threads, 1 BLAS thread) in one invocation, and prints both throughputs and their ratio.
+# EPOCHS (default 5) sets the epochs of both.
+exec "$(dirname "${BASH_SOURCE[0]}")/train_beside_pytorch.sh" examples/fashion/lenet.nnet train_cnn.py 2 1 "${EPOCHS:-5}"
