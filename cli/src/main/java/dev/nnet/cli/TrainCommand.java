@@ -4,7 +4,7 @@ import dev.nnet.check.TrainingPlan;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
-import dev.nnet.runtime.exec.Profile;
+import dev.nnet.runtime.interpreter.Profile;
 import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.nio.file.Files;

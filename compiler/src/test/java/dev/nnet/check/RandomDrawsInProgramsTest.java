@@ -15,7 +15,7 @@ import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
 import dev.nnet.opt.Pipeline;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -29,7 +29,7 @@ class TrainingCodeTest {
         """), false);
     assertFalse(r.hasErrors(), r.diagnostics().toString());
     var graph = r.models().get(0).traced();
-    Tensor y = new dev.nnet.runtime.exec.Executor(graph)
+    Tensor y = new dev.nnet.runtime.interpreter.Executor(graph)
         .run(Map.of("x", Tensor.of(new float[] {1, -2, 0.5f}, 3)), 0).get("forward");
     assertEquals(3f, y.floats()[0], 1e-6);
     assertEquals(12f, y.floats()[1], 1e-6);

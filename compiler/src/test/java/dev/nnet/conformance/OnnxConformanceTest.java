@@ -10,7 +10,7 @@ import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.ir.DType;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

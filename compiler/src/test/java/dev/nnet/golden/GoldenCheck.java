@@ -22,7 +22,7 @@ import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.backend.Backends;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -11,7 +11,7 @@ import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import dev.nnet.runtime.init.Initializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -19,7 +19,7 @@ import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.ir.UnaryFn;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -22,7 +22,7 @@ import dev.nnet.ir.UnaryFn;
 import dev.nnet.ir.WindowFn;
 import dev.nnet.ir.WindowGeometry;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Graph;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
+import dev.nnet.runtime.interpreter.Executor;
 import java.util.Map;
 
 /** Runs graphs on the reference executor and compares their outputs bit for bit. */

@@ -2,7 +2,7 @@ package dev.nnet.runtime.backend;
 
 import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Profile;
+import dev.nnet.runtime.interpreter.Profile;
 import java.util.Map;
 
 /** A graph a {@link Backend} has prepared to run, many times, with the same {@link Signature}. */

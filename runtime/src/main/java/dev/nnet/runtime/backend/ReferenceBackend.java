@@ -3,8 +3,8 @@ package dev.nnet.runtime.backend;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
-import dev.nnet.runtime.exec.Executor;
-import dev.nnet.runtime.exec.Profile;
+import dev.nnet.runtime.interpreter.Executor;
+import dev.nnet.runtime.interpreter.Profile;
 import java.util.Map;
 
 /**

@@ -11,7 +11,7 @@ import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.BatchIterator;
 import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.Dataset;
-import dev.nnet.runtime.exec.Profile;
+import dev.nnet.runtime.interpreter.Profile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

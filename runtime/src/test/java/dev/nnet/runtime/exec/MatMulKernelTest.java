@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MatMulKernelTest {
+public class MatMulKernelTest {
   private static final int[] SIZES = {0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 16, 33, 65, 130};
 
   /** The kernels under test: the one sgemm picks, and each implementation on its own. */
@@ -152,7 +152,7 @@ class MatMulKernelTest {
     assertArrayEquals(viaCopy.floats(), MatMulKernel.matmul(xt, true, w, true, new BufferPool()).floats(), 1e-5f);
   }
 
-  static float[] random(Random r, int n) {
+  public static float[] random(Random r, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = r.nextFloat() * 2 - 1;
@@ -160,7 +160,7 @@ class MatMulKernelTest {
     return v;
   }
 
-  static float[] transpose(float[] x, int rows, int cols) {
+  public static float[] transpose(float[] x, int rows, int cols) {
     float[] t = new float[x.length];
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {

@@ -1,5 +1,6 @@
 package dev.nnet.runtime.exec;
 
+import dev.nnet.runtime.interpreter.Executor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

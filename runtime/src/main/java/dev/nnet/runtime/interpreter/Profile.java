@@ -1,4 +1,4 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;

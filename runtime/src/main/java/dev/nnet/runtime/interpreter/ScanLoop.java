@@ -1,5 +1,7 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
+import dev.nnet.runtime.exec.BufferPool;
+import dev.nnet.runtime.exec.ExecutionError;
 import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;

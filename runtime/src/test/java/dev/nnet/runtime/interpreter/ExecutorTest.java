@@ -1,5 +1,7 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
+import dev.nnet.runtime.exec.MatMulKernelTest;
+import dev.nnet.runtime.exec.ExecutionError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

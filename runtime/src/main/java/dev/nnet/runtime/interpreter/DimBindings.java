@@ -1,5 +1,6 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
+import dev.nnet.runtime.exec.ExecutionError;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;

@@ -1,5 +1,17 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
+import dev.nnet.runtime.exec.BufferPool;
+import dev.nnet.runtime.exec.ConvKernels;
+import dev.nnet.runtime.exec.CreationKernels;
+import dev.nnet.runtime.exec.ElementwiseKernels;
+import dev.nnet.runtime.exec.ExecutionError;
+import dev.nnet.runtime.exec.IndexKernels;
+import dev.nnet.runtime.exec.MatMulKernel;
+import dev.nnet.runtime.exec.MovementKernels;
+import dev.nnet.runtime.exec.PadKernels;
+import dev.nnet.runtime.exec.RandomKernels;
+import dev.nnet.runtime.exec.ReduceKernels;
+import dev.nnet.runtime.exec.WindowKernels;
 import dev.nnet.ir.ConvGeometry;
 import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;

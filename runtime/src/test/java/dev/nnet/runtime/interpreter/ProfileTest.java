@@ -1,4 +1,4 @@
-package dev.nnet.runtime.exec;
+package dev.nnet.runtime.interpreter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
