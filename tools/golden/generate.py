@@ -368,6 +368,13 @@ checked by compiling `model Golden() { forward(<params>) = <expr> }` with the re
     x = f32(own.uniform(-2, 2, size=(2, 3)))
     case("times a tensor literal", "x: [A, 3]", "x * tensor([1.5, -2.0, 0.25])", [("x", x)],
          lambda t: t["x"] * torch.tensor([1.5, -2.0, 0.25], dtype=torch.float64))
+    # roll (torch.roll), along the batch axis and another, own RNG for inputs and upstream weights.
+    roll_rng = np.random.default_rng(15)
+    x = f32(roll_rng.uniform(-2, 2, size=(5, 3)))
+    for expr, fn in [("roll(x, 2)", lambda t: torch.roll(t["x"], 2, 0)),
+                     ("roll(x, -1, 1)", lambda t: torch.roll(t["x"], -1, 1)),
+                     ("roll(x, 7)", lambda t: torch.roll(t["x"], 7, 0))]:
+        gf.case(expr, {"params": "x: [N, 3]", "expr": expr}, forward_and_grads([("x", x)], fn, rng=roll_rng))
     gf.write()
 
 
