@@ -1,4 +1,4 @@
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.diag.SourceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.nnet.cli;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.nnet.cli;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.DiagnosticRenderer;
 import dev.nnet.diag.SourceFile;

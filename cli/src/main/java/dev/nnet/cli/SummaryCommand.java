@@ -1,6 +1,6 @@
 package dev.nnet.cli;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.check.LayerInstance;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.ir.TensorType;

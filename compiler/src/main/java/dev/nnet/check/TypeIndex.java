@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.driver.Compiler;
 import dev.nnet.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import java.util.Map;
  * An editor asks it for the type under the cursor (hover) or after a pipeline stage (inlay hints),
  * so the only shape rules stay those the tracer runs.
  *
- * <p>Recording is off unless asked for ({@link Compiler.Options#recordTypes()}) so that plain
+ * <p>Recording is off unless asked for ({@code Compiler.Options.recordTypes()}) so that plain
  * checks stay cheap. A span traced more than once (a layer called twice with different shapes)
  * keeps each distinct value, in the order met. Only spans in the checked file are kept, and only
  * from checking and from the training-mode trace of {@code train} blocks and their data.

@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.driver.Compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

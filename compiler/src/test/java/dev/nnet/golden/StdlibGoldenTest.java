@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.check.LayerInstance;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.ir.Graph;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.DType;

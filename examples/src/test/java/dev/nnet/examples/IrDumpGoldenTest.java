@@ -2,7 +2,7 @@ package dev.nnet.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.opt.FusionGroups;
 import java.nio.file.Files;

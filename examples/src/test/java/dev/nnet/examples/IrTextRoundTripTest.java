@@ -3,7 +3,7 @@ package dev.nnet.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.check.LayerInstance;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.ir.Graph;

@@ -2,7 +2,7 @@ package dev.nnet.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.nnet.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;

@@ -1,6 +1,6 @@
 package dev.nnet.lsp;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 
 /**
  * One check of one version of an open document: what every feature (hover, definitions, hints)

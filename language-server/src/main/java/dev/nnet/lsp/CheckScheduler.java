@@ -1,6 +1,6 @@
 package dev.nnet.lsp;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.diag.SourceFile;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.nnet.lsp;
 
-import dev.nnet.check.Compiler;
+import dev.nnet.driver.Compiler;
 import dev.nnet.front.ast.Program;
 import java.util.ArrayList;
 import java.util.HashSet;

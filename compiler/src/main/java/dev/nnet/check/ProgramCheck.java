@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.driver.Compiler;
 import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.diag.SourceFile;
@@ -26,95 +27,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The compiler as a library: {@code check(source)} parses a file, resolves its names against the
- * built-ins and the standard library, checks every model it can instantiate, and lowers every
- * {@code train} block to a {@link TrainingPlan}. It never throws on bad input and keeps no global
- * mutable state, so the CLI, the language server and the Maven plugin are thin shells around it.
+ * The checker's entry point: given a parsed file and the parsed standard library, resolves names,
+ * traces every model that can be checked alone, lowers data declarations and train blocks, and
+ * collects the diagnostics. The driver ({@code dev.nnet.driver.Compiler}) parses, guards against
+ * compiler bugs and assembles the result; everything here is the checking itself.
  */
-public final class Compiler {
-  private static final String[] STDLIB = {"std/nn.nnet"};
+public final class ProgramCheck {
+  private ProgramCheck() {}
+
+  /** What checking a file produced (see {@code Compiler.Result}, which adds the file and its AST). */
+  public record Outcome(List<Diagnostic> diagnostics, List<LayerInstance> models, List<TrainingPlan> plans,
+      Map<String, SourceFile> sources, TypeIndex types) {}
 
   /**
-   * The standard library, read and parsed once per process: it never changes while running, and
-   * an editor checks on every keystroke. Sources, ASTs and diagnostics are immutable values.
+   * Checks a parsed file against the built-ins and the parsed standard library: names, every model
+   * that can be checked alone, every data declaration and (with {@code lowerTraining}) every train
+   * block. Throws only on a bug in the compiler; bad input becomes diagnostics.
    */
-  private static final class ParsedStdlib {
-    static final List<SourceFile> FILES = java.util.Arrays.stream(STDLIB).map(Compiler::stdlibSource).toList();
-    static final List<Parser.Result> PARSED = FILES.stream().map(Parser::parse).toList();
-  }
-
-  private Compiler() {}
-
-  /**
-   * The outcome of checking one file: diagnostics; the models checked on their own (each with its
-   * traced forward graph, {@link LayerInstance#traced()}); a plan for each {@code train} block; and,
-   * when asked for, what each span of the file evaluated to ({@link TypeIndex#EMPTY} otherwise).
-   */
-  public record Result(
-      SourceFile file,
-      Program program,
-      List<Diagnostic> diagnostics,
-      List<LayerInstance> models,
-      List<TrainingPlan> plans,
-      Map<String, SourceFile> sources,
-      TypeIndex types) {
-
-    public boolean hasErrors() {
-      return diagnostics.stream().anyMatch(Diagnostic::isError);
-    }
-  }
-
-  /**
-   * How much a check does. No check reads data: a {@code train} block's data is described by its
-   * {@link TrainingPlan#data()} and loaded by {@link DataLoader} when training runs.
-   *
-   * @param lowerTraining lower {@code train} blocks to plans (shapes, gradients, optimizer)
-   * @param recordTypes keep what each span evaluated to in {@link Result#types()}; for editors
-   */
-  public record Options(boolean lowerTraining, boolean recordTypes) {
-    /** What an editor wants on every keystroke: train blocks checked too, types for hover and hints. */
-    public static final Options EDITOR = new Options(true, true);
-  }
-
-  /** Checks {@code file} and lowers its train blocks. */
-  public static Result check(SourceFile file) {
-    return check(file, true);
-  }
-
-  /** Checks {@code file}; with {@code lowerTraining} false, train blocks are skipped. */
-  public static Result check(SourceFile file, boolean lowerTraining) {
-    return check(file, new Options(lowerTraining, false));
-  }
-
-  /** Checks {@code file} as {@code options} say; a compiler bug becomes an NNET0901 diagnostic. */
-  public static Result check(SourceFile file, Options options) {
-    try {
-      return checkUnguarded(file, options);
-    } catch (RuntimeException | StackOverflowError e) {
-      // A bug in the compiler must still give the user a located message, never a stack trace.
-      Diagnostic d = Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
-          "internal compiler error: " + e).withHelp("please report this with the file that caused it");
-      return new Result(file, new Program(file.path(), List.of(), List.of()), List.of(d), List.of(), List.of(),
-          Map.of(file.path(), file), TypeIndex.EMPTY);
-    }
-  }
-
-  private static Result checkUnguarded(SourceFile file, Options options) {
-    boolean lowerTraining = options.lowerTraining();
-    TypeIndex types = options.recordTypes() ? TypeIndex.recording(file.path()) : TypeIndex.EMPTY;
+  public static Outcome run(SourceFile file, Parser.Result parsed, List<SourceFile> stdlibFiles,
+      List<Parser.Result> stdlibParsed, boolean lowerTraining, boolean recordTypes) {
+    TypeIndex types = recordTypes ? TypeIndex.recording(file.path()) : TypeIndex.EMPTY;
     List<Diagnostic> diags = new ArrayList<>();
     Map<String, SourceFile> sources = new LinkedHashMap<>();
     sources.put(file.path(), file);
-    Parser.Result parsed = Parser.parse(file);
     diags.addAll(parsed.diagnostics());
     Program program = parsed.program();
 
     Scope prelude = Builtins.prelude();
     Scope std = new Scope(prelude);
-    for (int i = 0; i < STDLIB.length; i++) {
-      SourceFile stdFile = ParsedStdlib.FILES.get(i);
+    for (int i = 0; i < stdlibFiles.size(); i++) {
+      SourceFile stdFile = stdlibFiles.get(i);
       sources.put(stdFile.path(), stdFile);
-      Parser.Result r = ParsedStdlib.PARSED.get(i);
+      Parser.Result r = stdlibParsed.get(i);
       diags.addAll(r.diagnostics());
       defineDecls(r.program(), std, new Tracer(new GraphBuilder(), false, sources), diags);
     }
@@ -162,7 +106,7 @@ public final class Compiler {
       }
     }
     diags.addAll(lints.all());
-    return new Result(file, program, List.copyOf(diags), models, plans, sources, types);
+    return new Outcome(List.copyOf(diags), models, plans, sources, types);
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Map<String, DataPlan> data, Scope globals,
@@ -301,21 +245,8 @@ public final class Compiler {
     return sb.append(']').toString();
   }
 
-  /** The text of a standard-library file, from the class path. */
-  static SourceFile stdlibSource(String resource) {
-    try (InputStream in = Compiler.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("the standard library is missing from the class path: " + resource);
-      }
-      return new SourceFile(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The names the built-ins define, for completion and documentation. */
   public static List<String> builtinNames() {
     return Builtins.names();
   }
-
 }
