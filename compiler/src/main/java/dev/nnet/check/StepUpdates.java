@@ -112,8 +112,7 @@ final class StepUpdates {
   private static boolean rebind(LayerInstance inst, String name, Val.Tensor value) {
     for (ParamSpec p : inst.params()) {
       if (p.name().equals(name)) {
-        String local = inst.path().isEmpty() ? name : name.substring(inst.path().length() + 1);
-        inst.scope().define(local, value);
+        inst.scope().define(localName(inst, name), value);
         return true;
       }
     }
@@ -125,13 +124,17 @@ final class StepUpdates {
     return false;
   }
 
+  /** A parameter's name in its layer's scope: {@code weight} for {@code disc.fc1.weight} of {@code disc.fc1}. */
+  private static String localName(LayerInstance inst, String fullName) {
+    return inst.path().isEmpty() ? fullName : fullName.substring(inst.path().length() + 1);
+  }
+
   /** The trainable parameter values of {@code inst} and its sub-layers, as its scopes hold them now. */
   static List<Val.Tensor> paramsOf(LayerInstance inst) {
     List<Val.Tensor> out = new ArrayList<>();
     for (ParamSpec p : inst.params()) {
       if (p.trainable()) {
-        String local = inst.path().isEmpty() ? p.name() : p.name().substring(inst.path().length() + 1);
-        if (inst.scope().lookup(local) instanceof Val.Tensor t) {
+        if (inst.scope().lookup(localName(inst, p.name())) instanceof Val.Tensor t) {
           out.add(t);
         }
       }

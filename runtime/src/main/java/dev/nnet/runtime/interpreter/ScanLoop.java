@@ -61,9 +61,15 @@ final class ScanLoop {
       }
       stepOf[j] = Tensor.zeros(x.dtype(), java.util.Arrays.copyOfRange(shape, 1, shape.length));
     }
-    // The tensors that came from outside this loop: never handed to the body's pool.
-    Set<Tensor> foreign = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    foreign.addAll(operands);
+    // Arrays never handed to the body's pool: the operands' (they came from outside the loop)
+    // and the step buffers' (every step overwrites them).
+    Set<float[]> stepArrays = arraySet();
+    for (Tensor x : stepOf) {
+      addFloats(stepArrays, x);
+    }
+    Set<float[]> reserved = arraySet();
+    reserved.addAll(stepArrays);
+    operands.forEach(o -> addFloats(reserved, o));
     for (int s = 0; s < steps; s++) {
       int t = scan.reverse() ? steps - 1 - s : s;
       for (int i = 0; i < nc; i++) {
@@ -80,10 +86,7 @@ final class ScanLoop {
       // Arrays still read after this step: the new carries (outputs may share arrays, as views do).
       Set<float[]> keep = arraySet();
       for (int i = 0; i < nc; i++) {
-        Tensor next = out.get("carry" + i);
-        if (next.dtype() != DType.I64) {
-          keep.add(next.floats());
-        }
+        addFloats(keep, out.get("carry" + i));
       }
       Set<float[]> given = arraySet();
       for (int m = 0; m < ny; m++) {
@@ -91,12 +94,12 @@ final class ScanLoop {
         if (used[nc + m]) {
           results[nc + m] = stack(results[nc + m], y, t, steps, nc + m, bindings, pool);
         }
-        giveBack(y, keep, given, foreign, stepOf);
+        giveBack(y, keep, given, reserved);
       }
       for (int i = 0; i < nc; i++) {
-        giveBack(carry[i], keep, given, foreign, stepOf); // the previous carry is dead unless reused
+        giveBack(carry[i], keep, given, reserved); // the previous carry is dead unless reused
         carry[i] = out.get("carry" + i);
-        if (isStepInput(carry[i], stepOf)) {
+        if (carry[i].dtype() != DType.I64 && stepArrays.contains(carry[i].floats())) {
           carry[i] = carry[i].copy(); // a carry that is this step's x would be overwritten next step
         }
       }
@@ -107,40 +110,26 @@ final class ScanLoop {
 
   /**
    * Hands a finished step's tensor back to the body's pool, unless its array is still read
-   * ({@code keep}), was already given back, came from outside the loop or is a step's input buffer.
+   * ({@code keep}), was already given back, or is {@code reserved}.
    */
-  private void giveBack(Tensor t, Set<float[]> keep, Set<float[]> given, Set<Tensor> foreign, Tensor[] stepOf) {
-    if (t == null || t.dtype() == DType.I64 || foreign.contains(t) || isStepInput(t, stepOf)) {
+  private void giveBack(Tensor t, Set<float[]> keep, Set<float[]> given, Set<float[]> reserved) {
+    if (t.dtype() == DType.I64) {
       return;
     }
     float[] a = t.floats();
-    if (keep.contains(a) || given.contains(a) || isForeignArray(a, foreign)) {
-      return;
+    if (!keep.contains(a) && !reserved.contains(a) && given.add(a)) {
+      body.recycle(t);
     }
-    given.add(a);
-    body.recycle(t);
   }
 
-  private static boolean isForeignArray(float[] a, Set<Tensor> foreign) {
-    for (Tensor f : foreign) {
-      if (f.dtype() != DType.I64 && f.floats() == a) {
-        return true;
-      }
+  private static void addFloats(Set<float[]> set, Tensor t) {
+    if (t.dtype() != DType.I64) {
+      set.add(t.floats());
     }
-    return false;
   }
 
   private static Set<float[]> arraySet() {
     return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-  }
-
-  private static boolean isStepInput(Tensor t, Tensor[] stepOf) {
-    for (Tensor x : stepOf) {
-      if (x == t || x.dtype() != DType.I64 && t.dtype() != DType.I64 && x.floats() == t.floats()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Copies step {@code t} of {@code seq} (axis 0) into {@code into}. */
