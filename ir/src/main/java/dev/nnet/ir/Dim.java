@@ -132,6 +132,42 @@ public final class Dim implements Comparable<Dim> {
     return result;
   }
 
+  /**
+   * The operations a dim is built of, for {@link #fold}: a code generator turns a dim into an
+   * expression of its target language with one.
+   */
+  public interface Algebra<R> {
+    R constant(long value);
+
+    R symbol(String name);
+
+    R plus(R a, R b);
+
+    R times(R a, R b);
+
+    /** Floor division (rounds toward negative infinity, as {@link Math#floorDiv}). */
+    R floorDiv(R a, R b);
+  }
+
+  /**
+   * This dim written with {@code algebra}: a sum of terms, each its coefficient times its atoms (a
+   * symbol, or the floor division of two dims). Evaluating the result with the symbols' values
+   * gives {@link #evaluate}'s number.
+   */
+  public <R> R fold(Algebra<R> algebra) {
+    R sum = null;
+    for (var e : terms.entrySet()) {
+      R term = algebra.constant(e.getValue());
+      for (String atom : atoms(e.getKey())) {
+        Dim[] div = divisions.get(atom);
+        term = algebra.times(term, div != null
+            ? algebra.floorDiv(div[0].fold(algebra), div[1].fold(algebra)) : algebra.symbol(atom));
+      }
+      sum = sum == null ? term : algebra.plus(sum, term);
+    }
+    return sum == null ? algebra.constant(0) : sum;
+  }
+
   /** The symbol names this dim mentions. */
   public List<String> symbols() {
     List<String> out = new ArrayList<>();

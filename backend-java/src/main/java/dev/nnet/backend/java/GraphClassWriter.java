@@ -1,0 +1,734 @@
+package dev.nnet.backend.java;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.nnet.ir.ConstantData;
+import dev.nnet.ir.DType;
+import dev.nnet.ir.Dim;
+import dev.nnet.ir.Graph;
+import dev.nnet.ir.Node;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.Signature;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.opt.FusionGroups;
+import dev.nnet.opt.FusionPlan;
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.backend.CompiledGraph;
+import dev.nnet.runtime.exec.BufferPool;
+import dev.nnet.runtime.exec.ExecutionError;
+import dev.nnet.runtime.exec.FeedCheck;
+import dev.nnet.runtime.exec.PackedConstants;
+import dev.nnet.runtime.exec.Parallel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes one graph as a Java class that implements {@link CompiledGraph} and depends on the
+ * runtime jar alone. The class computes what the reference executor computes, with the same
+ * kernels for everything but elementwise ops:
+ *
+ * <ul>
+ *   <li>Each {@link FusionGroups} group of elementwise ops is one loop over its output shape, with
+ *       the scalar semantics of {@link ScalarExpression}; only values read outside the loop are
+ *       stored (a reduction group stores what its reduction reads, then calls the reduction
+ *       kernel, which sums in the reference's order).
+ *   <li>Every other op is a call of the runtime kernel the executor picks for it
+ *       ({@link KernelCall}), transposes read only by matmuls included: they are flags, not copies.
+ *   <li>Liveness is static: after the last statement that reads a value, its array goes back to
+ *       the run's buffer pool (views such as reshapes share it), so a training step allocates
+ *       nothing in the steady state, as with the executor.
+ *   <li>Feeds are checked with the executor's messages ({@link FeedCheck}); symbols such as
+ *       {@code N} become {@code int} locals bound from the first input dim that is one.
+ * </ul>
+ *
+ * Every statement carries its node's {@code .nnet} location in a comment, and an error in a
+ * kernel is reported at that location.
+ */
+final class GraphClassWriter {
+  /** Statements per private method: a method's bytecode must stay under 64 KB. */
+  private static final int STEPS_PER_PART = 40;
+  /** Elements per loop chunk below which a fused loop runs on one thread (the kernels' grain). */
+  private static final int GRAIN = 1 << 15;
+  /** Constants with more elements than this are packed as Base64 text instead of an array initializer. */
+  private static final int INLINE_CONSTANT = 64;
+
+  private static final ClassName TENSOR = ClassName.get(Tensor.class);
+  private static final ClassName POOL = ClassName.get(BufferPool.class);
+
+  private final Graph graph;
+  private final boolean[] live;
+  private final List<List<Integer>> users;
+  private final Set<Integer> outputs;
+  private final boolean[] transposedView;
+  private final boolean[] transposedResult;
+  /** Each symbol's Java variable, in the order the feeds bind them. */
+  private final Map<String, String> dimVariables = new LinkedHashMap<>();
+  private final DimExpression dims = new DimExpression(dimVariables);
+
+  GraphClassWriter(Graph graph) {
+    this.graph = graph;
+    int n = graph.nodes().size();
+    this.live = new boolean[n];
+    this.outputs = new HashSet<>(graph.outputs().values());
+    for (int id : outputs) {
+      live[id] = true;
+    }
+    for (int id = n - 1; id >= 0; id--) {
+      if (live[id]) {
+        for (int in : graph.node(id).inputs()) {
+          live[in] = true;
+        }
+      }
+    }
+    this.users = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      users.add(new ArrayList<>());
+    }
+    for (Node node : graph.nodes()) {
+      if (live[node.id()]) {
+        for (int in : node.inputs()) {
+          users.get(in).add(node.id());
+        }
+      }
+    }
+    // The executor's two transpose rules, so that `x @ w^T` and its weight gradient copy nothing.
+    this.transposedView = new boolean[n];
+    for (Node node : graph.nodes()) {
+      transposedView[node.id()] = live[node.id()] && !outputs.contains(node.id()) && swapsLastTwoAxes(node)
+          && !users.get(node.id()).isEmpty()
+          && users.get(node.id()).stream().allMatch(u -> graph.node(u).op() instanceof Op.MatMul);
+    }
+    this.transposedResult = new boolean[n];
+    for (Node node : graph.nodes()) {
+      if (live[node.id()] && swapsLastTwoAxes(node) && !transposedView[node.id()]) {
+        int m = node.input(0);
+        transposedResult[m] = graph.node(m).op() instanceof Op.MatMul && !outputs.contains(m)
+            && users.get(m).size() == 1;
+      }
+    }
+  }
+
+  /** One statement (or block) of the generated run: what it reads and defines from {@code v}. */
+  private record Step(int node, CodeBlock code, Set<Integer> reads, List<Integer> defines,
+      Map<Integer, Integer> aliases) {}
+
+  /**
+   * The Java source of the class {@code packageName.className}.
+   *
+   * @param javadoc the class comment (what the graph is)
+   * @throws JavaBackendError if the graph has an op this backend does not compile
+   */
+  JavaFile write(String packageName, String className, String javadoc) {
+    for (Node node : graph.nodes()) {
+      if (live[node.id()] && node.op() instanceof Op.Control) {
+        throw new JavaBackendError(where(node) + "the java backend does not compile `scan` (recurrent layers) yet; "
+            + "run this program with `--backend reference`");
+      }
+    }
+    TypeSpec.Builder type = TypeSpec.classBuilder(className)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addSuperinterface(CompiledGraph.class)
+        .addJavadoc(javadoc);
+    MethodSpec.Builder run = MethodSpec.methodBuilder("run")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(Map.class, String.class, Tensor.class))
+        .addParameter(ParameterizedTypeName.get(Map.class, String.class, Tensor.class), "feeds")
+        .addParameter(long.class, "randomKey");
+    run.addStatement("$T pool = borrowPool()", POOL);
+    run.addStatement("$T[] v = new $T[$L]", TENSOR, TENSOR, graph.nodes().size());
+    run.addStatement("int[] at = {-1}");
+    run.beginControlFlow("try");
+    feedChecks(run);
+    List<Step> steps = steps(type);
+    List<MethodSpec> parts = parts(steps);
+    String dimArgs = dimVariables.values().stream().map(d -> ", " + d).reduce("", String::concat);
+    for (MethodSpec part : parts) {
+      run.addStatement("$N(v, pool, randomKey, at$L)", part, dimArgs);
+    }
+    run.nextControlFlow("catch ($T e)", ExecutionError.class);
+    run.addStatement("throw e.span().isKnown() || at[0] < 0 ? e : new $T(e.detail(), span(at[0]))",
+        ExecutionError.class);
+    run.nextControlFlow("catch ($T | $T e)", IllegalArgumentException.class, ArithmeticException.class);
+    run.addStatement("throw new $T(e.getMessage(), at[0] < 0 ? $T.NONE : span(at[0]))", ExecutionError.class,
+        SourceSpan.class);
+    run.endControlFlow();
+    run.addStatement("$T<String, $T> out = new $T<>()", Map.class, TENSOR, LinkedHashMap.class);
+    for (Map.Entry<String, Integer> e : graph.outputs().entrySet()) {
+      run.addStatement("out.put($S, v[$L])", e.getKey(), e.getValue());
+    }
+    run.beginControlFlow("for ($T t : out.values())", TENSOR);
+    run.beginControlFlow("if (t.dtype() != $T.I64)", DType.class);
+    run.addCode("// the caller's now; it may hand it back with recycle()\n");
+    run.addStatement("pool.disown(t.floats())");
+    run.endControlFlow();
+    run.endControlFlow();
+    run.addStatement("idlePools.push(pool)");
+    run.addStatement("return out");
+
+    type.addField(FieldSpec.builder(Signature.class, "signature", Modifier.PRIVATE, Modifier.FINAL).build());
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(Deque.class, BufferPool.class), "idlePools",
+            Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Buffer pools of finished runs; each run borrows one, so runs on several threads never share one.\n")
+        .initializer("new $T<>()", ConcurrentLinkedDeque.class).build());
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A graph ready to run, with the interface it was compiled with.\n")
+        .addParameter(Signature.class, "signature")
+        .addStatement("this.signature = signature").build());
+    type.addMethod(MethodSpec.methodBuilder("signature").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(Signature.class).addStatement("return signature").build());
+    type.addMethod(run.build());
+    type.addMethod(MethodSpec.methodBuilder("recycle").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(Tensor.class, "replaced")
+        .beginControlFlow("if (replaced.dtype() != $T.I64)", DType.class)
+        .addStatement("$T pool = borrowPool()", POOL)
+        .addStatement("pool.adopt(replaced.floats())")
+        .addStatement("idlePools.push(pool)")
+        .endControlFlow().build());
+    type.addMethod(MethodSpec.methodBuilder("borrowPool").addModifiers(Modifier.PRIVATE).returns(BufferPool.class)
+        .addStatement("$T idle = idlePools.poll()", POOL)
+        .addStatement("return idle != null ? idle : new $T()", POOL).build());
+    parts.forEach(type::addMethod);
+    spanTable(type);
+    return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("  ").build();
+  }
+
+  // ---- feeds ------------------------------------------------------------------------------------
+
+  /** Takes and checks every input and parameter, binding each symbol at its first plain occurrence. */
+  private void feedChecks(MethodSpec.Builder run) {
+    Map<String, String> origins = new HashMap<>();
+    for (Node node : graph.nodes()) {
+      String name;
+      String kind;
+      if (node.op() instanceof Op.Input in) {
+        name = in.name();
+        kind = "input";
+      } else if (node.op() instanceof Op.Parameter p) {
+        name = p.name();
+        kind = p.trainable() ? "parameter" : "state";
+      } else {
+        continue;
+      }
+      String what = kind + " `" + name + "`";
+      Shape declared = node.type().shape();
+      run.addStatement("at[0] = $L", node.id());
+      run.addCode("v[$L] = $T.take(feeds, $S, $S, $T.$L, $L, $S); // $L\n", node.id(), FeedCheck.class, name, what,
+          DType.class, node.type().dtype().name(), declared.rank(), declared.toString(), where(node).trim());
+      for (int axis = 0; axis < declared.rank(); axis++) {
+        Dim d = declared.dim(axis);
+        String symbol = d.symbolName();
+        if (symbol != null && !dimVariables.containsKey(symbol)) {
+          String var = DimExpression.variable(symbol);
+          dimVariables.put(symbol, var);
+          origins.put(symbol, what + " dim " + axis);
+          run.addStatement("int $L = v[$L].dim($L)", var, node.id(), axis);
+        } else if (dimVariables.keySet().containsAll(d.symbols())) {
+          // The message is built only when the check fails: the reference executor's wording.
+          CodeBlock.Builder text = CodeBlock.builder().add("$S", d.toString());
+          if (!d.isConstant()) {
+            text.add(" + $S + ($L)", " = ", dims.of(d));
+            String sep = " (";
+            for (String sym : d.symbols()) {
+              text.add(" + $S + $L + $S", sep + sym + " = ", dimVariables.get(sym), " from " + origins.get(sym));
+              sep = ", ";
+            }
+            text.add(" + $S", ")");
+          }
+          run.beginControlFlow("if (v[$L].dim($L) != $L)", node.id(), axis, dims.of(d));
+          run.addStatement("throw $T.mismatch(v[$L], $S, $S, $L, $L)", FeedCheck.class, node.id(), what,
+              declared.toString(), axis, text.build());
+          run.endControlFlow();
+        } else {
+          throw new JavaBackendError(where(node) + "the java backend cannot bind the dimension `" + d + "` of " + what
+              + " (only a dimension that is a single symbol binds it); run with `--backend reference`");
+        }
+      }
+    }
+  }
+
+  // ---- steps ------------------------------------------------------------------------------------
+
+  /** The statements of the run after the feeds, in a valid order: leaves, then each fusion group. */
+  private List<Step> steps(TypeSpec.Builder type) {
+    FusionPlan plan = FusionGroups.plan(graph);
+    List<Step> body = new ArrayList<>();
+    for (FusionPlan.Group g : schedule(plan)) {
+      List<Integer> nodes = g.nodes().stream().filter(id -> live[id]).toList();
+      if (nodes.isEmpty()) {
+        continue;
+      }
+      switch (g.kind()) {
+        case ELEMENTWISE, REDUCTION -> elementwiseGroup(g, nodes, body);
+        case MOVEMENT, WINDOW, CONTRACTION, INDEXING, RANDOM, CONTROL -> nodes.forEach(id -> body.add(kernelStep(id)));
+      }
+    }
+    Set<Integer> read = new HashSet<>(outputs);
+    body.forEach(s -> read.addAll(s.reads()));
+    List<Step> steps = new ArrayList<>();
+    for (Node node : graph.nodes()) {
+      if (!read.contains(node.id())) {
+        continue;
+      }
+      if (node.op() instanceof Op.Constant c) {
+        String field = "C" + node.id();
+        type.addField(constantField(field, c.value(), node));
+        steps.add(new Step(node.id(), CodeBlock.of("v[$L] = $L; // $L\n", node.id(), field, where(node).trim()),
+            Set.of(), List.of(node.id()), Map.of()));
+      } else if (node.op() instanceof Op.Fill || node.op() instanceof Op.Arange) {
+        steps.add(kernelStep(node.id()));
+      }
+    }
+    steps.addAll(body);
+    return withReleases(steps);
+  }
+
+  /**
+   * The groups in an order that computes every value before it is read: the plan lists them by
+   * first node, but a group can read a value of a group whose first node comes later (a loop
+   * that starts at %9 and reads %13 at its %14), so the groups are sorted topologically, earliest
+   * first node first among those ready.
+   */
+  private static List<FusionPlan.Group> schedule(FusionPlan plan) {
+    Map<Integer, FusionPlan.Group> groupOf = new HashMap<>();
+    plan.groups().forEach(g -> g.nodes().forEach(id -> groupOf.put(id, g)));
+    Map<FusionPlan.Group, Set<FusionPlan.Group>> waitsFor = new LinkedHashMap<>();
+    for (FusionPlan.Group g : plan.groups()) {
+      Set<FusionPlan.Group> deps = new HashSet<>();
+      for (int id : g.nodes()) {
+        for (int in : plan.graph().node(id).inputs()) {
+          FusionPlan.Group d = groupOf.get(in);
+          if (d != null && d != g) {
+            deps.add(d);
+          }
+        }
+      }
+      waitsFor.put(g, deps);
+    }
+    List<FusionPlan.Group> order = new ArrayList<>();
+    Set<FusionPlan.Group> done = new HashSet<>();
+    java.util.PriorityQueue<FusionPlan.Group> ready =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparingInt(FusionPlan.Group::index));
+    Map<FusionPlan.Group, List<FusionPlan.Group>> readers = new HashMap<>();
+    waitsFor.forEach((g, deps) -> {
+      deps.forEach(d -> readers.computeIfAbsent(d, k -> new ArrayList<>()).add(g));
+      if (deps.isEmpty()) {
+        ready.add(g);
+      }
+    });
+    while (!ready.isEmpty()) {
+      FusionPlan.Group g = ready.poll();
+      order.add(g);
+      done.add(g);
+      for (FusionPlan.Group r : readers.getOrDefault(g, List.of())) {
+        if (!done.contains(r) && !ready.contains(r) && done.containsAll(waitsFor.get(r))) {
+          ready.add(r);
+        }
+      }
+    }
+    if (order.size() != plan.groups().size()) {
+      throw new IllegalStateException("the fusion groups depend on each other in a cycle");
+    }
+    return order;
+  }
+
+  /** A node computed by its runtime kernel. */
+  private Step kernelStep(int id) {
+    Node node = graph.node(id);
+    KernelCall.Call call = node.op().accept(new KernelCall(graph, node, dims, transposedView, transposedResult));
+    Set<Integer> reads = new LinkedHashSet<>(node.inputs());
+    Map<Integer, Integer> aliases = call.aliasOf() >= 0 ? Map.of(id, call.aliasOf()) : Map.of();
+    CodeBlock code = CodeBlock.builder()
+        .addStatement("at[0] = $L", id)
+        .add("v[$L] = $L; // $L$L\n", id, call.expression(), where(node), shortText(node))
+        .build();
+    return new Step(id, code, reads, List.of(id), aliases);
+  }
+
+  /**
+   * An elementwise group as one loop (its reduction, if any, after it), or its nodes one kernel
+   * call each when the loop does not apply (a group whose nodes are all views).
+   */
+  private void elementwiseGroup(FusionPlan.Group g, List<Integer> nodes, List<Step> out) {
+    List<Integer> loop = nodes.stream().filter(id -> graph.node(id).op() instanceof Op.Elementwise).toList();
+    List<Integer> rest = nodes.stream().filter(id -> !(graph.node(id).op() instanceof Op.Elementwise)).toList();
+    Shape shape = loop.isEmpty() ? null : graph.node(loop.get(0)).type().shape();
+    boolean fusable = !loop.isEmpty() && loop.stream().allMatch(id -> graph.node(id).type().shape().equals(shape))
+        && !loop.stream().allMatch(id -> isView(graph.node(id)));
+    if (fusable) {
+      out.add(fusedLoop(g, loop, shape));
+    } else {
+      loop.forEach(id -> out.add(kernelStep(id)));
+    }
+    rest.forEach(id -> out.add(kernelStep(id)));
+  }
+
+  /** Elementwise ops that only relabel their operand's array (the executor shares it too). */
+  private static boolean isView(Node node) {
+    if (node.op() instanceof Op.StopGradient) {
+      return true;
+    }
+    return false;
+  }
+
+  /** One loop over {@code shape} computing every node of {@code loop}, storing those read outside it. */
+  private Step fusedLoop(FusionPlan.Group g, List<Integer> loop, Shape shape) {
+    Set<Integer> inLoop = new HashSet<>(loop);
+    List<Integer> stored = loop.stream()
+        .filter(id -> outputs.contains(id) || users.get(id).stream().anyMatch(u -> !inLoop.contains(u)))
+        .toList();
+    CodeBlock.Builder pre = CodeBlock.builder();
+    CodeBlock.Builder post = CodeBlock.builder();
+    Set<Integer> reads = new LinkedHashSet<>();
+    // Each operand from outside the loop: how one element of it is read, given the flat index i.
+    Map<Integer, String> element = new HashMap<>();
+    pre.addStatement("at[0] = $L", loop.get(0));
+    pre.addStatement("int[] shape = $L", dims.of(shape));
+    pre.addStatement("int n = $L", dims.numel(shape));
+    for (int id : loop) {
+      for (int in : graph.node(id).inputs()) {
+        if (inLoop.contains(in) || element.containsKey(in)) {
+          continue;
+        }
+        Node operand = graph.node(in);
+        if (operand.op() instanceof Op.Fill f) {
+          element.put(in, literal(f.value(), operand.type().dtype()));
+          continue;
+        }
+        reads.add(in);
+        element.put(in, operandElement(operand, shape, pre, post));
+      }
+    }
+    for (int id : stored) {
+      DType t = graph.node(id).type().dtype();
+      if (t == DType.I64) {
+        pre.addStatement("long[] o$L = new long[n]", id);
+      } else {
+        pre.addStatement("float[] o$L = pool.take(n)", id);
+      }
+    }
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (int id : loop) {
+      Node node = graph.node(id);
+      List<String> operands = new ArrayList<>();
+      List<DType> types = new ArrayList<>();
+      for (int in : node.inputs()) {
+        operands.add(inLoop.contains(in) ? "x" + in : element.get(in));
+        types.add(graph.node(in).type().dtype());
+      }
+      String expr = ScalarExpression.of((Op.Elementwise) node.op(), operands, types);
+      body.add("$L x$L = $L; // $L$L\n", javaType(node.type().dtype()), id, expr, where(node), shortText(node));
+    }
+    for (int id : stored) {
+      body.addStatement("o$L[i] = x$L", id, id);
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.add("// group $L ($L): $L\n", g.index(), g.kind().name().toLowerCase(),
+        loop.stream().map(i -> "%" + i).reduce((a, b) -> a + " " + b).orElse(""));
+    code.add("{\n$>");
+    code.add(pre.build());
+    code.add("$T.forRange(n, $L, (from, to) -> {\n$>", Parallel.class, GRAIN);
+    code.beginControlFlow("for (int i = from; i < to; i++)");
+    code.add(body.build());
+    code.endControlFlow();
+    code.add("$<});\n");
+    for (int id : stored) {
+      String make = switch (graph.node(id).type().dtype()) {
+        case F32 -> "of";
+        case BOOL -> "ofBool";
+        case I64 -> "ofLongs";
+      };
+      code.addStatement("v[$L] = $T.$L(o$L, shape)", id, TENSOR, make, id);
+    }
+    code.add(post.build());
+    code.add("$<}\n");
+    return new Step(loop.get(0), code.build(), reads, stored, Map.of());
+  }
+
+  /**
+   * How the loop reads one element of {@code operand}, broadcast to {@code shape}: at {@code i}
+   * when the shapes agree, a hoisted scalar for a one-element operand, {@code (i / inner) % mid}
+   * when the operand's non-unit dims are one contiguous run of the output's ({@code [C]} or
+   * {@code [N, 1]} against {@code [N, C]}), else a copy expanded to the full shape.
+   */
+  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder post) {
+    int id = operand.id();
+    boolean longs = operand.type().dtype() == DType.I64;
+    String array = longs ? "longs" : "floats";
+    Shape s = operand.type().shape();
+    if (s.equals(shape)) {
+      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
+      return "in" + id + "[i]";
+    }
+    int rank = shape.rank();
+    Dim one = Dim.of(1);
+    List<Dim> padded = new ArrayList<>();
+    for (int a = 0; a < rank - s.rank(); a++) {
+      padded.add(one);
+    }
+    padded.addAll(s.dims());
+    if (padded.stream().allMatch(one::equals)) {
+      pre.addStatement("$L s$L = v[$L].$L()[0]", javaType(operand.type().dtype()), id, id, array);
+      return "s" + id;
+    }
+    int first = 0;
+    while (padded.get(first).equals(one)) {
+      first++;
+    }
+    int end = rank;
+    while (padded.get(end - 1).equals(one)) {
+      end--;
+    }
+    boolean run = true;
+    for (int a = first; a < end; a++) {
+      run &= padded.get(a).equals(shape.dim(a));
+    }
+    if (run && s.rank() <= rank) {
+      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
+      String index = "i";
+      if (end < rank) {
+        pre.addStatement("int inner$L = $L", id, dims.numel(new Shape(shape.dims().subList(end, rank))));
+        index = "i / inner" + id;
+      }
+      if (first > 0) {
+        pre.addStatement("int mid$L = $L", id, dims.numel(new Shape(shape.dims().subList(first, end))));
+        index = "(" + index + ") % mid" + id;
+      }
+      return "in" + id + "[" + index + "]";
+    }
+    pre.addStatement("$T e$L = $T.expand(v[$L], shape, pool)", TENSOR, id,
+        ClassName.get("dev.nnet.runtime.exec", "MovementKernels"), id);
+    pre.addStatement("$L[] in$L = e$L.$L()", javaType(operand.type().dtype()), id, id, array);
+    if (!longs) {
+      post.addStatement("pool.give(in$L)", id);
+    }
+    return "in" + id + "[i]";
+  }
+
+  // ---- liveness -----------------------------------------------------------------------------------
+
+  /**
+   * Adds, after the last step that reads a value (or a view of it), the statement that hands its
+   * array back to the pool. Values that are (or share an array with) outputs, feeds and constants
+   * are never handed back; i64 arrays are not pooled.
+   */
+  private List<Step> withReleases(List<Step> steps) {
+    Map<Integer, Integer> aliasOf = new HashMap<>();
+    steps.forEach(s -> aliasOf.putAll(s.aliases()));
+    int n = graph.nodes().size();
+    int[] root = new int[n];
+    for (int id = 0; id < n; id++) {
+      int r = id;
+      while (aliasOf.containsKey(r)) {
+        r = aliasOf.get(r);
+      }
+      root[id] = r;
+    }
+    Set<Integer> pinned = new HashSet<>();
+    for (int id = 0; id < n; id++) {
+      Op op = graph.node(root[id]).op();
+      if (outputs.contains(id) || op instanceof Op.Input || op instanceof Op.Parameter || op instanceof Op.Constant
+          || graph.node(root[id]).type().dtype() == DType.I64) {
+        pinned.add(root[id]);
+      }
+    }
+    Map<Integer, Integer> lastStep = new HashMap<>();
+    for (int s = 0; s < steps.size(); s++) {
+      for (int id : steps.get(s).defines()) {
+        lastStep.put(root[id], s);
+      }
+      for (int id : steps.get(s).reads()) {
+        lastStep.put(root[id], s);
+      }
+    }
+    List<Step> out = new ArrayList<>();
+    for (int s = 0; s < steps.size(); s++) {
+      Step step = steps.get(s);
+      CodeBlock.Builder code = step.code().toBuilder();
+      for (Map.Entry<Integer, Integer> e : lastStep.entrySet()) {
+        if (e.getValue() == s && !pinned.contains(e.getKey()) && definedByAStep(e.getKey(), steps)) {
+          code.addStatement("pool.give(v[$L].floats())", e.getKey());
+        }
+      }
+      out.add(new Step(step.node(), code.build(), step.reads(), step.defines(), step.aliases()));
+    }
+    return out;
+  }
+
+  private static boolean definedByAStep(int id, List<Step> steps) {
+    return steps.stream().anyMatch(s -> s.defines().contains(id));
+  }
+
+  /** The steps in private methods of {@link #STEPS_PER_PART} each, which take the run's state and dims. */
+  private List<MethodSpec> parts(List<Step> steps) {
+    List<MethodSpec> parts = new ArrayList<>();
+    for (int from = 0; from < steps.size(); from += STEPS_PER_PART) {
+      MethodSpec.Builder part = MethodSpec.methodBuilder("part" + parts.size())
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameter(Tensor[].class, "v")
+          .addParameter(BufferPool.class, "pool")
+          .addParameter(long.class, "randomKey")
+          .addParameter(int[].class, "at");
+      for (String d : dimVariables.values()) {
+        part.addParameter(int.class, d);
+      }
+      for (Step s : steps.subList(from, Math.min(steps.size(), from + STEPS_PER_PART))) {
+        part.addCode(s.code());
+      }
+      parts.add(part.build());
+    }
+    return parts;
+  }
+
+  // ---- constants and spans -------------------------------------------------------------------------
+
+  private static FieldSpec constantField(String name, ConstantData c, Node node) {
+    String shape = java.util.Arrays.toString(c.shape()).replace("[", "").replace("]", "");
+    CodeBlock data;
+    if (c.size() <= INLINE_CONSTANT) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < c.size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(c.dtype() == DType.I64 ? c.longs()[i] + "L" : literal(c.floats()[i]));
+      }
+      data = CodeBlock.of("new $L[] {$L}", c.dtype() == DType.I64 ? "long" : "float", sb);
+    } else {
+      ByteBuffer bytes;
+      if (c.dtype() == DType.I64) {
+        bytes = ByteBuffer.allocate(c.size() * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(c.longs());
+      } else {
+        bytes = ByteBuffer.allocate(c.size() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(c.floats());
+      }
+      String text = Base64.getEncoder().encodeToString(bytes.array());
+      CodeBlock.Builder chunks = CodeBlock.builder();
+      for (int i = 0; i < text.length(); i += 60_000) {
+        chunks.add(i == 0 ? "$S" : ", $S", text.substring(i, Math.min(text.length(), i + 60_000)));
+      }
+      data = CodeBlock.of("$T.$L($L)", PackedConstants.class, c.dtype() == DType.I64 ? "longs" : "floats",
+          chunks.build());
+    }
+    String make = switch (c.dtype()) {
+      case F32 -> "of";
+      case BOOL -> "ofBool";
+      case I64 -> "ofLongs";
+    };
+    return FieldSpec.builder(Tensor.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The constant of $L\n", where(node).isEmpty() ? "%" + node.id() : where(node).trim())
+        .initializer("$T.$L($L$L)", TENSOR, make, data, shape.isEmpty() ? "" : ", " + shape).build();
+  }
+
+  /**
+   * A table of every node's source span as text, read only when an error is reported, and the
+   * method that reads it: spans cost nothing while the graph runs.
+   */
+  private void spanTable(TypeSpec.Builder type) {
+    CodeBlock.Builder table = CodeBlock.builder().add("{\n$>");
+    for (Node node : graph.nodes()) {
+      SourceSpan s = node.span();
+      if (s != null && s.isKnown()) {
+        table.add("$S,\n", s.file() + "\0" + s.line() + "\0" + s.column() + "\0" + s.endLine() + "\0" + s.endColumn());
+      } else {
+        table.add("null,\n");
+      }
+    }
+    table.add("$<}");
+    type.addField(FieldSpec.builder(String[].class, "SPANS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Each node's {@code .nnet} span as file, line, column, end line and end column.\n")
+        .initializer(table.build()).build());
+    type.addMethod(MethodSpec.methodBuilder("span").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(SourceSpan.class).addParameter(int.class, "node")
+        .addStatement("String s = SPANS[node]")
+        .beginControlFlow("if (s == null)")
+        .addStatement("return $T.NONE", SourceSpan.class)
+        .endControlFlow()
+        .addStatement("String[] f = s.split(\"\\0\")")
+        .addStatement("return new $T(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), "
+            + "Integer.parseInt(f[4]))", SourceSpan.class)
+        .build());
+  }
+
+  // ---- small pieces ------------------------------------------------------------------------------
+
+  /** {@code file:line:col } of a node's source, or nothing when it has none. */
+  static String where(Node node) {
+    SourceSpan s = node.span();
+    return s != null && s.isKnown() ? s + " " : "";
+  }
+
+  /** The node's op as a short text for comments ({@code %12 = add}). */
+  private static String shortText(Node node) {
+    String text = node.op().text();
+    int cut = text.indexOf('\n');
+    text = cut >= 0 ? text.substring(0, cut) : text;
+    if (text.length() > 48) {
+      text = text.substring(0, 45) + "...";
+    }
+    return "%" + node.id() + " = " + text;
+  }
+
+  private static String javaType(DType t) {
+    return t == DType.I64 ? "long" : "float";
+  }
+
+  /** A fill's value as the element the fill kernel stores. */
+  private static String literal(double value, DType dtype) {
+    return switch (dtype) {
+      case I64 -> (long) value + "L";
+      case BOOL -> value != 0 ? "1f" : "0f";
+      case F32 -> literal((float) value);
+    };
+  }
+
+  /** A float literal that reads back as exactly {@code f}. */
+  static String literal(float f) {
+    if (Float.isNaN(f)) {
+      return "Float.NaN";
+    }
+    if (Float.isInfinite(f)) {
+      return f > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY";
+    }
+    return Float.toString(f) + "f";
+  }
+
+  private static boolean swapsLastTwoAxes(Node node) {
+    if (!(node.op() instanceof Op.Permute p)) {
+      return false;
+    }
+    List<Integer> order = p.order();
+    int r = order.size();
+    if (r < 2 || order.get(r - 2) != r - 1 || order.get(r - 1) != r - 2) {
+      return false;
+    }
+    for (int i = 0; i < r - 2; i++) {
+      if (order.get(i) != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For type names in generated signatures. */
+  static TypeName tensorType() {
+    return TENSOR;
+  }
+}
