@@ -26,6 +26,7 @@ import dev.nnet.runtime.exec.ExecutionError;
 import dev.nnet.runtime.exec.FeedCheck;
 import dev.nnet.runtime.exec.PackedConstants;
 import dev.nnet.runtime.exec.Parallel;
+import dev.nnet.runtime.interpreter.ScanLoop;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ final class GraphClassWriter {
   /** Each symbol's Java variable, in the order the feeds bind them. */
   private final Map<String, String> dimVariables = new LinkedHashMap<>();
   private final DimExpression dims = new DimExpression(dimVariables);
+  /** The simple name of the class being written (nested scan bodies are named after it). */
+  private String className;
 
   GraphClassWriter(Graph graph) {
     this.graph = graph;
@@ -138,16 +141,24 @@ final class GraphClassWriter {
    * @throws JavaBackendError if the graph has an op this backend does not compile
    */
   JavaFile write(String packageName, String className, String javadoc) {
-    for (Node node : graph.nodes()) {
-      if (live[node.id()] && node.op() instanceof Op.Control) {
-        throw new JavaBackendError(where(node) + "the java backend does not compile `scan` (recurrent layers) yet; "
-            + "run this program with `--backend reference`");
-      }
-    }
+    TypeSpec type = type(className, javadoc, false);
+    return JavaFile.builder(packageName, type).skipJavaLangImports(true).indent("  ").build();
+  }
+
+  /**
+   * The class itself: a top-level {@link CompiledGraph}, or (for a scan's body) a nested
+   * {@link ScanLoop.Body} with a constructor that takes nothing.
+   */
+  private TypeSpec type(String className, String javadoc, boolean scanBody) {
+    this.className = className;
     TypeSpec.Builder type = TypeSpec.classBuilder(className)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addSuperinterface(CompiledGraph.class)
         .addJavadoc(javadoc);
+    if (scanBody) {
+      type.addModifiers(Modifier.STATIC).addSuperinterface(ScanLoop.Body.class);
+    } else {
+      type.addSuperinterface(CompiledGraph.class);
+    }
     MethodSpec.Builder run = MethodSpec.methodBuilder("run")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -185,17 +196,19 @@ final class GraphClassWriter {
     run.addStatement("idlePools.push(pool)");
     run.addStatement("return out");
 
-    type.addField(FieldSpec.builder(Signature.class, "signature", Modifier.PRIVATE, Modifier.FINAL).build());
+    if (!scanBody) {
+      type.addField(FieldSpec.builder(Signature.class, "signature", Modifier.PRIVATE, Modifier.FINAL).build());
+      type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+          .addJavadoc("A graph ready to run, with the interface it was compiled with.\n")
+          .addParameter(Signature.class, "signature")
+          .addStatement("this.signature = signature").build());
+      type.addMethod(MethodSpec.methodBuilder("signature").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .returns(Signature.class).addStatement("return signature").build());
+    }
     type.addField(FieldSpec.builder(ParameterizedTypeName.get(Deque.class, BufferPool.class), "idlePools",
             Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc("Buffer pools of finished runs; each run borrows one, so runs on several threads never share one.\n")
         .initializer("new $T<>()", ConcurrentLinkedDeque.class).build());
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A graph ready to run, with the interface it was compiled with.\n")
-        .addParameter(Signature.class, "signature")
-        .addStatement("this.signature = signature").build());
-    type.addMethod(MethodSpec.methodBuilder("signature").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(Signature.class).addStatement("return signature").build());
     type.addMethod(run.build());
     type.addMethod(MethodSpec.methodBuilder("recycle").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(Tensor.class, "replaced")
@@ -209,7 +222,7 @@ final class GraphClassWriter {
         .addStatement("return idle != null ? idle : new $T()", POOL).build());
     parts.forEach(type::addMethod);
     spanTable(type);
-    return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("  ").build();
+    return type.build();
   }
 
   // ---- feeds ------------------------------------------------------------------------------------
@@ -279,7 +292,14 @@ final class GraphClassWriter {
       }
       switch (g.kind()) {
         case ELEMENTWISE, REDUCTION -> elementwiseGroup(g, nodes, body);
-        case MOVEMENT, WINDOW, CONTRACTION, INDEXING, RANDOM, CONTROL -> nodes.forEach(id -> body.add(kernelStep(id)));
+        case MOVEMENT, WINDOW, CONTRACTION, INDEXING, RANDOM -> nodes.forEach(id -> body.add(kernelStep(id)));
+        case CONTROL -> {
+          for (int id : nodes) {
+            if (graph.node(id).op() instanceof Op.Scan scan) {
+              body.add(scanStep(graph.node(id), scan, type));
+            } // a scan_result is defined by its scan's step
+          }
+        }
       }
     }
     Set<Integer> read = new HashSet<>(outputs);
@@ -349,6 +369,48 @@ final class GraphClassWriter {
       throw new IllegalStateException("the fusion groups depend on each other in a cycle");
     }
     return order;
+  }
+
+  /**
+   * A scan: its body becomes a nested class, run by a {@link ScanLoop} (the executor's loop) kept
+   * in a static field; the step stores every result some node reads.
+   */
+  private Step scanStep(Node node, Op.Scan scan, TypeSpec.Builder type) {
+    String bodyName = className + "Scan" + node.id();
+    TypeSpec bodyClass = new GraphClassWriter(scan.body()).type(bodyName,
+        "The body of the scan at " + (where(node).isEmpty() ? "%" + node.id() : where(node).trim()) + ".\n", true);
+    type.addType(bodyClass);
+    boolean[] used = new boolean[scan.carries() * 2 + scan.outputs()];
+    Map<Integer, Integer> resultNodes = new LinkedHashMap<>();
+    for (int u : users.get(node.id())) {
+      if (graph.node(u).op() instanceof Op.ScanResult r) {
+        used[r.index()] = true;
+        resultNodes.put(u, r.index());
+      }
+    }
+    StringBuilder usedText = new StringBuilder();
+    for (boolean b : used) {
+      usedText.append(usedText.length() == 0 ? "" : ", ").append(b);
+    }
+    String loop = "SCAN" + node.id();
+    type.addField(FieldSpec.builder(ScanLoop.class, loop, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("new $T($L, $L, $L, $L, $L, new $L(), new boolean[] {$L})", ScanLoop.class, scan.carries(),
+            scan.sequences(), scan.consts(), scan.outputs(), scan.reverse(), bodyName, usedText)
+        .build());
+    String operands = node.inputs().stream().map(i -> "v[" + i + "]").collect(java.util.stream.Collectors.joining(", "));
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("at[0] = $L", node.id())
+        .add("$T[] r$L = $L.run(java.util.List.of($L), $L, randomKey, pool); // $L%$L = scan\n", TENSOR, node.id(),
+            loop, operands, dims.of(scan.length()), where(node), node.id());
+    Map<Integer, Integer> aliases = new HashMap<>();
+    resultNodes.forEach((id, index) -> {
+      code.addStatement("v[$L] = r$L[$L]", id, node.id(), index);
+      if (index < scan.carries()) {
+        aliases.put(id, node.id()); // a final carry may be an operand's array (no steps): never handed back
+      }
+    });
+    return new Step(node.id(), code.build(), new LinkedHashSet<>(node.inputs()), new ArrayList<>(resultNodes.keySet()),
+        aliases);
   }
 
   /** A node computed by its runtime kernel. */
@@ -546,7 +608,7 @@ final class GraphClassWriter {
     Set<Integer> pinned = new HashSet<>();
     for (int id = 0; id < n; id++) {
       Op op = graph.node(root[id]).op();
-      if (outputs.contains(id) || op instanceof Op.Input || op instanceof Op.Parameter || op instanceof Op.Constant
+      if (outputs.contains(id) || op instanceof Op.Scan || op instanceof Op.Input || op instanceof Op.Parameter || op instanceof Op.Constant
           || graph.node(root[id]).type().dtype() == DType.I64) {
         pinned.add(root[id]);
       }

@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * Map<String, Tensor> out = exec.run(Map.of("x", batch, "w", weights), StepSeeds.training(seed, epoch, step));
  * }</pre>
  */
-public final class Executor {
+public final class Executor implements ScanLoop.Body {
   /** {@link #lastUse} of a graph output: it is never freed. */
   private static final int KEEP = Integer.MAX_VALUE;
 
@@ -162,6 +162,7 @@ public final class Executor {
    * @throws ExecutionError if a feed is missing or does not match, or a kernel fails (the message
    *     names the source span of the node at fault)
    */
+  @Override
   public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey) {
     return run(feeds, randomKey, null);
   }
@@ -225,6 +226,7 @@ public final class Executor {
    * again (such as the parameter values a training step has replaced): a later run may write its
    * results into the tensor's array. Other tensors must not be passed.
    */
+  @Override
   public void recycle(Tensor dead) {
     if (dead.dtype() == DType.I64) {
       return;
@@ -458,13 +460,15 @@ public final class Executor {
     }
 
     public NodeKernel scan(Op.Scan op) {
-      ScanLoop loop = new ScanLoop(op, new Executor(op.body()), usedResults(node.id()));
+      ScanLoop loop = new ScanLoop(op.carries(), op.sequences(), op.consts(), op.outputs(), op.reverse(),
+          new Executor(op.body()), usedResults(node.id()));
       return r -> {
         List<Tensor> operands = new ArrayList<>(node.inputs().size());
         for (int id : node.inputs()) {
           operands.add(r.values()[id]);
         }
-        r.results()[node.id()] = loop.run(operands, r.bindings(), r.randomKey(), r.pool());
+        int steps = Math.toIntExact(op.length().evaluate(r.bindings()));
+        r.results()[node.id()] = loop.run(operands, steps, r.randomKey(), r.pool());
         return NO_VALUE;
       };
     }

@@ -4,9 +4,6 @@ import dev.nnet.runtime.exec.BufferPool;
 import dev.nnet.runtime.exec.ExecutionError;
 import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;
-import dev.nnet.ir.Dim;
-import dev.nnet.ir.Op;
-import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.Tensor;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs a {@link Op.Scan}: the body graph once per step on its own executor, carrying the carries
+ * Runs a {@link dev.nnet.ir.Op.Scan}: the body graph once per step on its own executor (or, in
+ * generated code, the body's generated class), carrying the carries
  * from step to step, slicing each sequence's step out of axis 0 and stacking the per-step outputs
  * (and, when the gradient needs them, the carries each step started from) along a new axis 0.
  * Each step runs the body under its own random key, {@link CounterRandom#stepKey}{@code (key, t)}
@@ -25,31 +23,56 @@ import java.util.Set;
  * Only the results some node reads are stacked. Tensors of a finished step that nothing reads any
  * more go back to the body's buffer pool, so a long sequence does not allocate per step.
  */
-final class ScanLoop {
-  private final Op.Scan scan;
-  private final Executor body;
+public final class ScanLoop {
+  /**
+   * What runs one step: a graph with inputs {@code carry<i>}, {@code x<j>}, {@code const<k>} and
+   * outputs {@code carry<i>}, {@code y<m>}; the executor is one, and so is the class a code
+   * generator writes for the body.
+   */
+  public interface Body {
+    /** Runs one step under {@code randomKey}. */
+    Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey);
+
+    /** Hands back a tensor of a finished step that nothing reads any more. */
+    void recycle(Tensor dead);
+  }
+
+  private final int carries;
+  private final int sequences;
+  private final int consts;
+  private final int outputs;
+  private final boolean reverse;
+  private final Body body;
   private final boolean[] used;
 
-  ScanLoop(Op.Scan scan, Executor body, boolean[] used) {
-    this.scan = scan;
+  /**
+   * A loop over {@code body} with the scan's operand counts and direction. {@code used} says,
+   * for each result in the scan's order (final carries, stacked outputs, stacked carries), whether
+   * something reads it; only those are stacked.
+   */
+  public ScanLoop(int carries, int sequences, int consts, int outputs, boolean reverse, Body body, boolean[] used) {
+    this.carries = carries;
+    this.sequences = sequences;
+    this.consts = consts;
+    this.outputs = outputs;
+    this.reverse = reverse;
     this.body = body;
-    this.used = used;
+    this.used = used.clone();
   }
 
   /**
    * Runs the loop on the scan's operands (carries, sequences, constants); returns every result in
-   * the scan's order (unused stacked results are null). {@code randomKey} is the key of the run
-   * the scan is part of.
+   * the scan's order (unused stacked results are null). {@code steps} is the scan's length, and
+   * {@code randomKey} the key of the run the scan is part of.
    */
-  Tensor[] run(List<Tensor> operands, Map<String, Long> bindings, long randomKey, BufferPool pool) {
-    int nc = scan.carries();
-    int nx = scan.sequences();
-    int ny = scan.outputs();
-    int steps = Math.toIntExact(scan.length().evaluate(bindings));
+  public Tensor[] run(List<Tensor> operands, int steps, long randomKey, BufferPool pool) {
+    int nc = carries;
+    int nx = sequences;
+    int ny = outputs;
     Tensor[] results = new Tensor[nc * 2 + ny];
     Tensor[] carry = operands.subList(0, nc).toArray(Tensor[]::new);
     Map<String, Tensor> feeds = new LinkedHashMap<>();
-    for (int k = 0; k < scan.consts(); k++) {
+    for (int k = 0; k < consts; k++) {
       feeds.put("const" + k, operands.get(nc + nx + k));
     }
     Tensor[] stepOf = new Tensor[nx];
@@ -71,11 +94,11 @@ final class ScanLoop {
     reserved.addAll(stepArrays);
     operands.forEach(o -> addFloats(reserved, o));
     for (int s = 0; s < steps; s++) {
-      int t = scan.reverse() ? steps - 1 - s : s;
+      int t = reverse ? steps - 1 - s : s;
       for (int i = 0; i < nc; i++) {
         feeds.put("carry" + i, carry[i]);
         if (used[nc + ny + i]) {
-          results[nc + ny + i] = stack(results[nc + ny + i], carry[i], t, steps, nc + ny + i, bindings, pool);
+          results[nc + ny + i] = stack(results[nc + ny + i], carry[i], t, steps, pool);
         }
       }
       for (int j = 0; j < nx; j++) {
@@ -92,7 +115,7 @@ final class ScanLoop {
       for (int m = 0; m < ny; m++) {
         Tensor y = out.get("y" + m);
         if (used[nc + m]) {
-          results[nc + m] = stack(results[nc + m], y, t, steps, nc + m, bindings, pool);
+          results[nc + m] = stack(results[nc + m], y, t, steps, pool);
         }
         giveBack(y, keep, given, reserved);
       }
@@ -142,18 +165,17 @@ final class ScanLoop {
     }
   }
 
-  /** Writes {@code value} as step {@code t} of the stacked result (made on first use). */
-  private Tensor stack(Tensor stacked, Tensor value, int t, int steps, int result, Map<String, Long> bindings,
-      BufferPool pool) {
+  /**
+   * Writes {@code value} as step {@code t} of the stacked result, made on first use with the
+   * first step's shape (every step has the body's output type).
+   */
+  private static Tensor stack(Tensor stacked, Tensor value, int t, int steps, BufferPool pool) {
     if (stacked == null) {
-      TensorType type = scan.resultType(result);
-      int[] shape = new int[type.rank()];
+      int[] step = value.shape();
+      int[] shape = new int[step.length + 1];
       shape[0] = steps;
-      for (int d = 1; d < shape.length; d++) {
-        Dim dim = type.shape().dim(d);
-        shape[d] = Math.toIntExact(dim.evaluate(bindings));
-      }
-      stacked = switch (type.dtype()) {
+      System.arraycopy(step, 0, shape, 1, step.length);
+      stacked = switch (value.dtype()) {
         case I64 -> Tensor.zeros(DType.I64, shape);
         case F32 -> Tensor.of(pool.take(Math.toIntExact(Tensor.numel(shape))), shape);
         case BOOL -> Tensor.ofBool(pool.take(Math.toIntExact(Tensor.numel(shape))), shape);
