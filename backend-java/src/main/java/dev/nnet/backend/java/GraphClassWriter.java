@@ -202,6 +202,9 @@ final class GraphClassWriter {
           .addJavadoc("A graph ready to run, with the interface it was compiled with.\n")
           .addParameter(Signature.class, "signature")
           .addStatement("this.signature = signature").build());
+      type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+          .addJavadoc("A graph ready to run, fed by name without a signature ({@link #signature()} is null).\n")
+          .addStatement("this(null)").build());
       type.addMethod(MethodSpec.methodBuilder("signature").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
           .returns(Signature.class).addStatement("return signature").build());
     }
@@ -573,7 +576,7 @@ final class GraphClassWriter {
       }
       if (first > 0) {
         pre.addStatement("int mid$L = $L", id, dims.numel(new Shape(shape.dims().subList(first, end))));
-        index = "(" + index + ") % mid" + id;
+        index = (index.equals("i") ? "i" : "(" + index + ")") + " % mid" + id;
       }
       return "in" + id + "[" + index + "]";
     }
