@@ -1,8 +1,10 @@
 package dev.nnet.cli;
 
+import dev.nnet.backend.java.JavaTarget;
 import dev.nnet.driver.Compiler;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.opt.FusionGroups;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,9 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compile", mixinStandardHelpOptions = true,
-    description = "Compile a file and print an intermediate form (today: the graph IR of each train block).")
+    description = "Compile a file: print the graph IR of each train block, or write it as Java (--target java).")
 final class CompileCommand implements Callable<Integer> {
   enum Emit { ir, ir_eval }
+
+  enum Target { java }
 
   @Parameters(paramLabel = "FILE", description = "a .nnet file")
   Path file;
@@ -23,6 +27,20 @@ final class CompileCommand implements Callable<Integer> {
           + "comment before each fusion group's first node")
   Emit emit;
 
+  @Option(names = "--target",
+      description = "write source for a target instead of printing IR: ${COMPLETION-CANDIDATES} (per train block of "
+          + "model M: the typed class M with forward, trainStep, load and parameter accessors, and the graph classes "
+          + "MStep, MEval, MPredict; they need only the nnet runtime jar)")
+  Target target;
+
+  @Option(names = "-d", paramLabel = "DIR", defaultValue = ".",
+      description = "with --target: the directory the package's folders are written under (default: ${DEFAULT-VALUE})")
+  Path outDir;
+
+  @Option(names = "--package", paramLabel = "NAME", defaultValue = "nnet.generated",
+      description = "with --target java: the Java package of the classes (default: ${DEFAULT-VALUE})")
+  String packageName;
+
   @Override
   public Integer call() {
     Compiler.Result r = SourceLoading.check(file, true, System.err);
@@ -32,6 +50,17 @@ final class CompileCommand implements Callable<Integer> {
     if (r.plans().isEmpty()) {
       System.err.println("nnet: " + file + " has no `train` block to compile");
       return 1;
+    }
+    if (target == Target.java) {
+      try {
+        for (Path written : JavaTarget.generate(r, packageName, outDir)) {
+          System.out.println(written);
+        }
+      } catch (IOException e) {
+        System.err.println("nnet: cannot write the Java sources under " + outDir + ": " + e.getMessage());
+        return 1;
+      }
+      return 0;
     }
     for (TrainingPlan p : r.plans()) {
       System.out.println("// " + p.modelName() + ": " + (emit == Emit.ir ? "training step" : "evaluation"));
