@@ -43,18 +43,26 @@ record SourceSelection(Path directory, List<String> includes, List<String> exclu
   }
 
   /**
-   * The glob matchers of one Ant pattern. Java's {@code **}{@code /x} needs at least one folder, Ant's
-   * does not, so a leading {@code **}{@code /} also matches without it.
+   * The glob matchers of one Ant pattern. Ant's {@code **}{@code /} also matches no folder at all,
+   * Java's needs at least one, so each {@code **}{@code /} is tried both with and without.
    */
   private static Stream<PathMatcher> matchers(String pattern) {
     String p = pattern.replace('\\', '/');
     if (p.endsWith("/")) {
       p = p + "**"; // Ant: a trailing slash means everything below
     }
-    PathMatcher whole = FileSystems.getDefault().getPathMatcher("glob:" + p);
-    if (p.startsWith("**/")) {
-      return Stream.of(whole, FileSystems.getDefault().getPathMatcher("glob:" + p.substring(3)));
+    return globs(p).stream().distinct().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
+  }
+
+  /** {@code pattern} and every variant of it with some of its {@code **}{@code /} left out. */
+  private static List<String> globs(String pattern) {
+    int at = pattern.indexOf("**/");
+    if (at < 0) {
+      return List.of(pattern);
     }
-    return Stream.of(whole);
+    String head = pattern.substring(0, at);
+    return globs(pattern.substring(at + 3)).stream()
+        .flatMap(rest -> Stream.of(head + "**/" + rest, head + rest))
+        .toList();
   }
 }
