@@ -156,7 +156,7 @@ final class GradientRules {
     }
 
     public List<Value> matMul(Op.MatMul op) {
-      return GradientRules.this.matmul(in.get(0), in.get(1), g, s);
+      return GradientRules.this.matmul(op, in.get(0), in.get(1), g, s);
     }
 
     public List<Value> conv(Op.Conv op) {
@@ -442,9 +442,18 @@ final class GradientRules {
     };
   }
 
-  private List<Value> matmul(Value a, Value c, Value g, SourceSpan s) {
-    Value ga = op(new Op.MatMul(), s, g, transposeLast(c, s));
-    Value gc = op(new Op.MatMul(), s, transposeLast(a, s), g);
+  /**
+   * The gradients of {@code y = op(a) op(c)}: {@code d op(a) = g op(c)^T} and {@code d op(c) = op(a)^T g},
+   * written with transpose flags instead of transposes, and undone where an operand itself was
+   * read transposed ({@code da = (g op(c)^T)^T = op(c) g^T}).
+   */
+  private List<Value> matmul(Op.MatMul mm, Value a, Value c, Value g, SourceSpan s) {
+    Value ga = mm.transposeA()
+        ? op(new Op.MatMul(mm.transposeB(), true), s, c, g)
+        : op(new Op.MatMul(false, !mm.transposeB()), s, g, c);
+    Value gc = mm.transposeB()
+        ? op(new Op.MatMul(true, mm.transposeA()), s, g, a)
+        : op(new Op.MatMul(!mm.transposeA(), false), s, a, g);
     return List.of(unbroadcast(ga, a.shape(), s), unbroadcast(gc, c.shape(), s));
   }
 
@@ -493,14 +502,6 @@ final class GradientRules {
       dims.set(a, Dim.of(1));
     }
     return new Shape(dims);
-  }
-
-  private Value transposeLast(Value v, SourceSpan s) {
-    int r = v.rank();
-    List<Integer> order = new ArrayList<>(GraphBuilder.allAxes(r));
-    order.set(r - 1, r - 2);
-    order.set(r - 2, r - 1);
-    return op(new Op.Permute(order), s, v);
   }
 
   /** A scalar holding a dimension's run-time value (the batch size for a mean over N). */

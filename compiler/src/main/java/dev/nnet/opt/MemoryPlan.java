@@ -2,6 +2,7 @@ package dev.nnet.opt;
 
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.Liveness;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
 import java.util.ArrayDeque;
@@ -16,8 +17,9 @@ import java.util.Map;
  * A static buffer assignment for one graph, over symbolic sizes: every value the graph computes
  * gets a slot, and a slot holds one value at a time.
  *
- * <p>Liveness comes from the node order, as the executor frees buffers: a value lives from its
- * node to the last node that reads it (graph outputs to the end). Nodes are visited in order; a
+ * <p>Liveness is {@link Liveness}'s, the same the interpreter frees its buffers by: a value lives
+ * from its node to the last node that reads it (graph outputs to the end); nodes no output needs
+ * are not run and get no slot. Nodes are visited in order; a
  * value takes a free slot whose size equals its own as a {@link Dim} (so {@code [N, 64]} f32 and
  * {@code [64, N]} f32 share, {@code [N, 64]} and {@code [N, 10]} never do), else a new slot; the
  * slots of values whose last reader it is are freed after it, since an operand is still read
@@ -28,7 +30,7 @@ import java.util.Map;
  * <p>Sizes are in bytes: 4 for f32, 8 for i64, 1 for bool.
  */
 public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes) {
-  /** {@link #slotOf} of a value that lives outside the plan. */
+  /** {@link #slotOf} of a value that lives outside the plan (fed, owned by the graph, or never computed). */
   public static final int OUTSIDE = -1;
 
   public MemoryPlan {
@@ -39,6 +41,7 @@ public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes)
   /** The plan of {@code graph}. */
   public static MemoryPlan of(Graph graph) {
     int n = graph.nodes().size();
+    Liveness liveness = Liveness.of(graph);
     int[] root = new int[n];
     int[] end = new int[n];
     boolean[] outside = new boolean[n];
@@ -46,18 +49,14 @@ public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes)
       int id = node.id();
       boolean view = isView(node, graph);
       root[id] = view ? root[node.input(0)] : id;
-      outside[id] = view ? outside[node.input(0)] : node.op() instanceof Op.Input || node.op() instanceof Op.Parameter
-          || node.op() instanceof Op.Constant;
-      end[id] = id; // a value no one reads still needs its buffer while its node runs
+      outside[id] = !liveness.isLive(id) || (view ? outside[node.input(0)] : node.op() instanceof Op.Input
+          || node.op() instanceof Op.Parameter || node.op() instanceof Op.Constant);
+      end[id] = id;
     }
     for (Node node : graph.nodes()) {
-      for (int in : node.inputs()) {
-        end[root[in]] = Math.max(end[root[in]], node.id());
+      if (liveness.isLive(node.id())) { // a view keeps its operand's buffer alive while it lives
+        end[root[node.id()]] = Math.max(end[root[node.id()]], Math.min(liveness.lastReader(node.id()), n));
       }
-      end[root[node.id()]] = Math.max(end[root[node.id()]], node.id());
-    }
-    for (int id : graph.outputs().values()) {
-      end[root[id]] = n;
     }
     List<List<Integer>> dyingAt = new ArrayList<>();
     for (int i = 0; i <= n; i++) {

@@ -8,7 +8,8 @@ import java.util.function.UnaryOperator;
  * The optimization passes in their fixed order, repeated until a round changes nothing:
  * {@link ConstantFolding} first (it turns gradient seeds such as {@code neg(fill 1.0)} into
  * fills), then {@link AlgebraicSimplification} (which sees those fills as the ones and zeros of
- * its rules), then {@link CommonSubexpressions} (which merges what the first two made equal), and
+ * its rules), then {@link TransposeFolding} (which moves the transposes that simplification left
+ * into the matmuls that read them), then {@link CommonSubexpressions} (which merges what the passes before it made equal), and
  * {@link DeadCode} last (which drops what the others left unused). Each pass only removes or
  * replaces work, so rounds end quickly; the bound is a guard against a rule pair that undoes each
  * other.
@@ -18,7 +19,8 @@ public final class Pipeline {
   public static final int MAX_ROUNDS = 10;
 
   private static final List<UnaryOperator<Graph>> PASSES = List.of(
-      ConstantFolding::fold, AlgebraicSimplification::simplify, CommonSubexpressions::eliminate, DeadCode::eliminate);
+      ConstantFolding::fold, AlgebraicSimplification::simplify, TransposeFolding::fold, CommonSubexpressions::eliminate,
+      DeadCode::eliminate);
 
   private Pipeline() {}
 

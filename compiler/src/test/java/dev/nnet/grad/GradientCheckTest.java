@@ -87,6 +87,17 @@ public class GradientCheckTest {
     cases.add(binary(BinaryFn.MIN, m, new int[] {4}, -2, 2));
     cases.add(new Case("matmul", List.of(new int[] {3, 5}, new int[] {5, 2}),
         in -> b -> op(b, new Op.MatMul(), in.get(0), in.get(1)), -1, 1));
+    for (boolean ta : List.of(false, true)) {
+      for (boolean tb : List.of(false, true)) {
+        if (ta || tb) { // op(a) is [3, 5], op(b) is [5, 2]
+          Op.MatMul mm = new Op.MatMul(ta, tb);
+          cases.add(new Case(mm.text(), List.of(ta ? new int[] {5, 3} : new int[] {3, 5}, tb ? new int[] {2, 5}
+              : new int[] {5, 2}), in -> b -> op(b, mm, in.get(0), in.get(1)), -1, 1));
+        }
+      }
+    }
+    cases.add(new Case("batched matmul transpose_a transpose_b", List.of(new int[] {2, 5, 3}, new int[] {4, 5}),
+        in -> b -> op(b, new Op.MatMul(true, true), in.get(0), in.get(1)), -1, 1));
     cases.add(new Case("batched matmul broadcast", List.of(new int[] {2, 3, 5}, new int[] {5, 4}),
         in -> b -> op(b, new Op.MatMul(), in.get(0), in.get(1)), -1, 1));
     cases.add(new Case("sum axis 1", List.of(new int[] {3, 4}),

@@ -26,7 +26,7 @@ class PipelineTest {
    * A small classifier's loss and gradients, differentiated as the compiler does: linear layer
    * ({@code x @ w^T + b}), ReLU, log-softmax with a stopped max, cross-entropy from one-hot labels.
    */
-  private static Graph trainingStep() throws ShapeError {
+  static Graph trainingStep() throws ShapeError {
     GraphBuilder g = new GraphBuilder();
     Value x = g.input("x", TensorType.f32(Shape.of(5, 3)));
     Value label = g.input("label", new TensorType(DType.I64, Shape.of(5)));

@@ -227,7 +227,11 @@ public final class GraphParser {
           t.keyword("step");
           values.add(t.number());
         }
-        case "where", "stop_gradient", "matmul", "gather" -> { }
+        case "where", "stop_gradient", "gather" -> { }
+        case "matmul" -> {
+          values.add(t.peekIsWord("transpose_a") && t.skip() != null);
+          values.add(t.peekIsWord("transpose_b") && t.skip() != null);
+        }
         case "random_uniform", "random_normal", "random_permutation", "categorical" -> {
           t.keyword("salt");
           t.expect("=");
@@ -302,7 +306,7 @@ public final class GraphParser {
         }
         case "where" -> new Op.Where();
         case "stop_gradient" -> new Op.StopGradient();
-        case "matmul" -> new Op.MatMul();
+        case "matmul" -> new Op.MatMul((Boolean) values.get(0), (Boolean) values.get(1));
         case "gather" -> new Op.Gather();
         case "random_uniform" -> new Op.RandomUniform(type, salt());
         case "random_normal" -> new Op.RandomNormal(type, salt());

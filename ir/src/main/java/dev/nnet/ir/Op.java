@@ -460,10 +460,22 @@ public sealed interface Op {
 
   // ---- contractions ---------------------------------------------------------------------------
 
-  /** {@code [..., M, K] @ [..., K, P] -> [..., M, P]}, leading dims broadcast; both operands have rank 2 or more. */
-  record MatMul() implements Contraction {
+  /**
+   * {@code op(a) @ op(b)}: {@code [..., M, K] @ [..., K, P] -> [..., M, P]}, leading dims broadcast;
+   * both operands have rank 2 or more. {@code op(x)} is {@code x} with its last two axes swapped when
+   * the operand's transpose flag is set, so {@code x @ w^T} (every Linear layer) and the weight
+   * gradient {@code x^T @ dy} read their operands where they lie: BLAS's {@code transA}/{@code transB}.
+   * The language writes a plain {@code @}; the optimizer's {@code TransposeFolding} sets the flags.
+   */
+  record MatMul(boolean transposeA, boolean transposeB) implements Contraction {
+    /** A plain {@code a @ b}. */
+    public MatMul() {
+      this(false, false);
+    }
     public int arity() { return 2; }
-    public String text() { return "matmul"; }
+    public String text() {
+      return "matmul" + (transposeA ? " transpose_a" : "") + (transposeB ? " transpose_b" : "");
+    }
     public TensorType infer(List<TensorType> in) throws ShapeError {
       TensorType a = in.get(0);
       TensorType b = in.get(1);
@@ -472,17 +484,20 @@ public sealed interface Op {
       if (a.rank() < 2 || b.rank() < 2) {
         throw new ShapeError("`@` needs operands of rank 2 or more, got " + a.shape() + " @ " + b.shape());
       }
-      Dim k1 = a.shape().dim(a.rank() - 1);
-      Dim k2 = b.shape().dim(b.rank() - 2);
+      Dim rows = a.shape().dim(a.rank() - (transposeA ? 1 : 2));
+      Dim k1 = a.shape().dim(a.rank() - (transposeA ? 2 : 1));
+      Dim k2 = b.shape().dim(b.rank() - (transposeB ? 1 : 2));
+      Dim cols = b.shape().dim(b.rank() - (transposeB ? 2 : 1));
       if (!k1.equals(k2)) {
         throw new ShapeError("`@` needs the last dim of the left operand to equal the second-to-last of the right: "
-            + a.shape() + " @ " + b.shape() + " (" + k1 + " vs " + k2 + ")");
+            + a.shape() + (transposeA ? "^T" : "") + " @ " + b.shape() + (transposeB ? "^T" : "") + " (" + k1 + " vs "
+            + k2 + ")");
       }
       Shape lead = broadcast("@",
           new Shape(a.shape().dims().subList(0, a.rank() - 2)), new Shape(b.shape().dims().subList(0, b.rank() - 2)));
       List<Dim> out = new ArrayList<>(lead.dims());
-      out.add(a.shape().dim(a.rank() - 2));
-      out.add(b.shape().dim(b.rank() - 1));
+      out.add(rows);
+      out.add(cols);
       return a.withShape(new Shape(out));
     }
     public <R> R accept(OpVisitor<R> v) { return v.matMul(this); }

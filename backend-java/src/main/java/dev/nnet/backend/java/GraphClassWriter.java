@@ -53,7 +53,7 @@ import javax.lang.model.element.Modifier;
  *       stored (a reduction group stores what its reduction reads, then calls the reduction
  *       kernel, which sums in the reference's order).
  *   <li>Every other op is a call of the runtime kernel the executor picks for it
- *       ({@link KernelCall}), transposes read only by matmuls included: they are flags, not copies.
+ *       ({@link KernelCall}); transposes feeding a matmul are its flags, not copies.
  *   <li>Liveness is static: after the last statement that reads a value, its array goes back to
  *       the run's buffer pool (views such as reshapes share it), so a training step allocates
  *       nothing in the steady state, as with the executor.
@@ -79,8 +79,6 @@ final class GraphClassWriter {
   private final boolean[] live;
   private final List<List<Integer>> users;
   private final Set<Integer> outputs;
-  private final boolean[] transposedView;
-  private final boolean[] transposedResult;
   /** Each symbol's Java variable, in the order the feeds bind them. */
   private final Map<String, String> dimVariables = new LinkedHashMap<>();
   private final DimExpression dims = new DimExpression(dimVariables);
@@ -111,21 +109,6 @@ final class GraphClassWriter {
         for (int in : node.inputs()) {
           users.get(in).add(node.id());
         }
-      }
-    }
-    // The executor's two transpose rules, so that `x @ w^T` and its weight gradient copy nothing.
-    this.transposedView = new boolean[n];
-    for (Node node : graph.nodes()) {
-      transposedView[node.id()] = live[node.id()] && !outputs.contains(node.id()) && swapsLastTwoAxes(node)
-          && !users.get(node.id()).isEmpty()
-          && users.get(node.id()).stream().allMatch(u -> graph.node(u).op() instanceof Op.MatMul);
-    }
-    this.transposedResult = new boolean[n];
-    for (Node node : graph.nodes()) {
-      if (live[node.id()] && swapsLastTwoAxes(node) && !transposedView[node.id()]) {
-        int m = node.input(0);
-        transposedResult[m] = graph.node(m).op() instanceof Op.MatMul && !outputs.contains(m)
-            && users.get(m).size() == 1;
       }
     }
   }
@@ -419,7 +402,7 @@ final class GraphClassWriter {
   /** A node computed by its runtime kernel. */
   private Step kernelStep(int id) {
     Node node = graph.node(id);
-    KernelCall.Call call = node.op().accept(new KernelCall(graph, node, dims, transposedView, transposedResult));
+    KernelCall.Call call = node.op().accept(new KernelCall(graph, node, dims));
     Set<Integer> reads = new LinkedHashSet<>(node.inputs());
     Map<Integer, Integer> aliases = call.aliasOf() >= 0 ? Map.of(id, call.aliasOf()) : Map.of();
     CodeBlock code = CodeBlock.builder()
@@ -711,14 +694,14 @@ final class GraphClassWriter {
     for (Node node : graph.nodes()) {
       SourceSpan s = node.span();
       if (s != null && s.isKnown()) {
-        table.add("$S,\n", s.file() + "\0" + s.line() + "\0" + s.column() + "\0" + s.endLine() + "\0" + s.endColumn());
+        table.add("$S,\n", s.file() + ":" + s.line() + ":" + s.column() + ":" + s.endLine() + ":" + s.endColumn());
       } else {
         table.add("null,\n");
       }
     }
     table.add("$<}");
     type.addField(FieldSpec.builder(String[].class, "SPANS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Each node's {@code .nnet} span as file, line, column, end line and end column.\n")
+        .addJavadoc("Each node's {@code .nnet} span: {@code file:line:column:endLine:endColumn}.\n")
         .initializer(table.build()).build());
     type.addMethod(MethodSpec.methodBuilder("span").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(SourceSpan.class).addParameter(int.class, "node")
@@ -726,9 +709,15 @@ final class GraphClassWriter {
         .beginControlFlow("if (s == null)")
         .addStatement("return $T.NONE", SourceSpan.class)
         .endControlFlow()
-        .addStatement("String[] f = s.split(\"\\0\")")
-        .addStatement("return new $T(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), "
-            + "Integer.parseInt(f[4]))", SourceSpan.class)
+        .addCode("// the four numbers from the right: a file name may contain ':'\n")
+        .addStatement("int[] n = new int[4]")
+        .addStatement("int end = s.length()")
+        .beginControlFlow("for (int k = 3; k >= 0; k--)")
+        .addStatement("int colon = s.lastIndexOf(':', end - 1)")
+        .addStatement("n[k] = Integer.parseInt(s.substring(colon + 1, end))")
+        .addStatement("end = colon")
+        .endControlFlow()
+        .addStatement("return new $T(s.substring(0, end), n[0], n[1], n[2], n[3])", SourceSpan.class)
         .build());
   }
 
@@ -773,23 +762,6 @@ final class GraphClassWriter {
       return f > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY";
     }
     return Float.toString(f) + "f";
-  }
-
-  private static boolean swapsLastTwoAxes(Node node) {
-    if (!(node.op() instanceof Op.Permute p)) {
-      return false;
-    }
-    List<Integer> order = p.order();
-    int r = order.size();
-    if (r < 2 || order.get(r - 2) != r - 1 || order.get(r - 1) != r - 2) {
-      return false;
-    }
-    for (int i = 0; i < r - 2; i++) {
-      if (order.get(i) != i) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** For type names in generated signatures. */

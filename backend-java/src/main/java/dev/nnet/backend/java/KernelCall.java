@@ -51,15 +51,11 @@ final class KernelCall implements OpVisitor<KernelCall.Call> {
   /** The type of the node's first operand, if it has one. */
   private final TensorType operandType;
   private final DimExpression dims;
-  private final boolean[] transposedView;
-  private final boolean[] transposedResult;
 
-  KernelCall(Graph graph, Node node, DimExpression dims, boolean[] transposedView, boolean[] transposedResult) {
+  KernelCall(Graph graph, Node node, DimExpression dims) {
     this.node = node;
     this.operandType = node.inputs().isEmpty() ? null : graph.node(node.input(0)).type();
     this.dims = dims;
-    this.transposedView = transposedView;
-    this.transposedResult = transposedResult;
   }
 
   private String in(int i) {
@@ -145,11 +141,6 @@ final class KernelCall implements OpVisitor<KernelCall.Call> {
 
   @Override
   public Call permute(Op.Permute op) {
-    // A transpose only matmuls read is its operand, unmoved (the matmul reads it transposed); a
-    // transpose of a matmul that computed its result transposed passes it on.
-    if (transposedView[node.id()] || transposedResult[node.input(0)]) {
-      return new Call(CodeBlock.of("$L", in(0)), node.input(0));
-    }
     return Call.of("$T.permute($L, $L, pool)", MOVEMENT, in(0), list(op.order()));
   }
 
@@ -217,12 +208,8 @@ final class KernelCall implements OpVisitor<KernelCall.Call> {
 
   @Override
   public Call matMul(Op.MatMul op) {
-    int a = node.input(0);
-    int b = node.input(1);
-    if (transposedResult[node.id()]) { // (op(a) op(b))^T = op(b)^T op(a)^T
-      return Call.of("$T.matmul(v[$L], $L, v[$L], $L, pool)", MATMUL, b, !transposedView[b], a, !transposedView[a]);
-    }
-    return Call.of("$T.matmul(v[$L], $L, v[$L], $L, pool)", MATMUL, a, transposedView[a], b, transposedView[b]);
+    // Transposes feeding a matmul are flags (opt/TransposeFolding), as BLAS takes them: never copied.
+    return Call.of("$T.matmul($L, $L, $L, $L, pool)", MATMUL, in(0), op.transposeA(), in(1), op.transposeB());
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.nnet.ir.CounterRandom;
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.Liveness;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
 import dev.nnet.ir.OpVisitor;
@@ -45,27 +46,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * }</pre>
  */
 public final class Executor implements ScanLoop.Body {
-  /** {@link #lastUse} of a graph output: it is never freed. */
-  private static final int KEEP = Integer.MAX_VALUE;
-
   private final Graph graph;
-  /** For each node, the id of the last node that reads it (-1 if none), or {@link #KEEP}. */
-  private final int[] lastUse;
   /**
-   * Permute nodes that swap the last two axes and are read only by matmuls: they are not copied;
-   * the matmul reads their operand as transposed instead (the {@code x @ w^T} of every Linear layer).
+   * Which nodes run (the others, such as the gradient of the input batch that a training step never
+   * uses, do not) and when each value's buffer may go back to the pool.
    */
-  private final boolean[] transposedView;
-  /**
-   * Matmuls whose only reader transposes their result (the {@code (x^T dy)^T} of a weight
-   * gradient): they compute {@code op(b)^T op(a)^T} directly, and the transpose passes it on.
-   */
-  private final boolean[] transposedResult;
-  /**
-   * Nodes that contribute to an output. The others, such as the gradient of the input batch that
-   * a training step never uses, are not run.
-   */
-  private final boolean[] live;
+  private final Liveness liveness;
   /**
    * Buffer pools of finished runs, each borrowed by one run at a time, so that a run reuses the
    * arrays of the runs before it (a training step allocates nothing in the steady state).
@@ -74,74 +60,15 @@ public final class Executor implements ScanLoop.Body {
   /** The kernel of each node, chosen once. */
   private final NodeKernel[] kernels;
 
-  /** Prepares to run {@code graph}: works out which nodes matter, when each value dies and which transposes to skip. */
+  /** Prepares to run {@code graph}: works out which nodes matter and when each value dies. */
   public Executor(Graph graph) {
     this.graph = graph;
     int n = graph.nodes().size();
-    this.live = new boolean[n];
-    for (int id : graph.outputs().values()) {
-      live[id] = true;
-    }
-    for (int id = n - 1; id >= 0; id--) {
-      if (live[id]) {
-        for (int in : graph.node(id).inputs()) {
-          live[in] = true;
-        }
-      }
-    }
-    this.lastUse = new int[n];
-    java.util.Arrays.fill(lastUse, -1);
-    List<List<Integer>> users = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      users.add(new ArrayList<>());
-    }
-    for (Node node : graph.nodes()) {
-      if (!live[node.id()]) {
-        continue;
-      }
-      for (int in : node.inputs()) {
-        lastUse[in] = Math.max(lastUse[in], node.id());
-        users.get(in).add(node.id());
-      }
-    }
-    for (int id : graph.outputs().values()) {
-      lastUse[id] = KEEP;
-    }
-    this.transposedView = new boolean[n];
-    for (Node node : graph.nodes()) {
-      transposedView[node.id()] = lastUse[node.id()] != KEEP && swapsLastTwoAxes(node)
-          && !users.get(node.id()).isEmpty()
-          && users.get(node.id()).stream().allMatch(u -> graph.node(u).op() instanceof Op.MatMul);
-    }
-    this.transposedResult = new boolean[n];
-    for (Node node : graph.nodes()) {
-      if (live[node.id()] && swapsLastTwoAxes(node) && !transposedView[node.id()]) {
-        int m = node.input(0);
-        transposedResult[m] = graph.node(m).op() instanceof Op.MatMul && lastUse[m] != KEEP
-            && users.get(m).size() == 1;
-      }
-    }
+    this.liveness = Liveness.of(graph);
     this.kernels = new NodeKernel[n];
     for (Node node : graph.nodes()) {
       kernels[node.id()] = node.op().accept(new KernelChoice(node));
     }
-  }
-
-  private static boolean swapsLastTwoAxes(Node node) {
-    if (!(node.op() instanceof Op.Permute p)) {
-      return false;
-    }
-    List<Integer> order = p.order();
-    int r = order.size();
-    if (r < 2 || order.get(r - 2) != r - 1 || order.get(r - 1) != r - 2) {
-      return false;
-    }
-    for (int i = 0; i < r - 2; i++) {
-      if (order.get(i) != i) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The graph this executor runs. */
@@ -179,7 +106,7 @@ public final class Executor implements ScanLoop.Body {
     // How many live values share each pooled array (reshape, identity casts and skipped transposes share).
     Map<float[], Integer> sharers = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
-      if (!live[node.id()]) {
+      if (!liveness.isLive(node.id())) {
         continue;
       }
       Tensor value;
@@ -198,13 +125,8 @@ public final class Executor implements ScanLoop.Body {
       if (value.dtype() != DType.I64 && pool.owns(value.floats())) {
         sharers.merge(value.floats(), 1, Integer::sum);
       }
-      for (int in : node.inputs()) {
-        if (lastUse[in] == node.id()) {
-          release(in, values, sharers, pool);
-        }
-      }
-      if (lastUse[node.id()] < 0) {
-        release(node.id(), values, sharers, pool); // computed but never read
+      for (int dead : liveness.dyingAfter(node.id())) {
+        release(dead, values, sharers, pool);
       }
     }
     if (profile != null) {
@@ -331,11 +253,6 @@ public final class Executor implements ScanLoop.Body {
     }
 
     public NodeKernel permute(Op.Permute op) {
-      // A transpose only matmuls read stays its operand, unmoved; MatMul reads it transposed.
-      // A transpose of a matmul that computed its result transposed passes it on.
-      if (transposedView[node.id()] || transposedResult[in(0)]) {
-        return r -> r.values()[in(0)];
-      }
       return r -> MovementKernels.permute(r.values()[in(0)], op.order(), r.pool());
     }
 
@@ -398,12 +315,7 @@ public final class Executor implements ScanLoop.Body {
     }
 
     public NodeKernel matMul(Op.MatMul op) {
-      int a = in(0);
-      int b = in(1);
-      if (transposedResult[node.id()]) { // (op(a) op(b))^T = op(b)^T op(a)^T
-        return r -> MatMulKernel.matmul(r.values()[b], !transposedView[b], r.values()[a], !transposedView[a], r.pool());
-      }
-      return r -> MatMulKernel.matmul(r.values()[a], transposedView[a], r.values()[b], transposedView[b], r.pool());
+      return r -> MatMulKernel.matmul(r.values()[in(0)], op.transposeA(), r.values()[in(1)], op.transposeB(), r.pool());
     }
 
     public NodeKernel conv(Op.Conv op) {
@@ -486,7 +398,7 @@ public final class Executor implements ScanLoop.Body {
     Op.Scan scan = (Op.Scan) graph.node(id).op();
     boolean[] used = new boolean[scan.carries() * 2 + scan.outputs()];
     for (Node n : graph.nodes()) {
-      if (live[n.id()] && n.op() instanceof Op.ScanResult r && n.input(0) == id) {
+      if (liveness.isLive(n.id()) && n.op() instanceof Op.ScanResult r && n.input(0) == id) {
         used[r.index()] = true;
       }
     }

@@ -189,14 +189,15 @@ class ExecutorTest {
   }
 
   @Test
-  void transposeReadOnlyByMatMulGivesTheSameResultAsACopiedOne() throws Exception {
-    // The permute of w feeds both a matmul (which may read it as a view) and an add (which needs a copy).
+  void matmulTransposeFlagsReadOperandsAsTheirTransposes() throws Exception {
+    // w^T @ x two ways: through a copied transpose, and with the flag that reads w where it lies.
     GraphBuilder g = new GraphBuilder();
     Value x = g.input("x", TensorType.f32(Shape.of(3, 3)));
     Value w = g.input("w", TensorType.f32(Shape.of(3, 3)));
     Value wt = g.add(new Op.Permute(List.of(1, 0)), null, w);
     Value viaView = g.add(new Op.MatMul(), null, wt, x);
     g.output("mm", viaView);
+    g.output("flag", g.add(new Op.MatMul(true, false), null, w, x));
     g.output("mixed", g.add(new Op.Binary(BinaryFn.ADD), null, g.add(new Op.MatMul(), null, x, wt), wt));
     float[] xv = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     float[] wv = {1, 0, 2, 0, 1, 0, 3, 0, 1};
@@ -214,15 +215,16 @@ class ExecutorTest {
       }
     }
     assertArrayEquals(mm, out.get("mm").floats(), 1e-5f);
+    assertArrayEquals(mm, out.get("flag").floats(), 1e-5f);
     for (int i = 0; i < 9; i++) {
       xw[i] += wtv[i];
     }
     assertArrayEquals(xw, out.get("mixed").floats(), 1e-5f);
   }
 
-  /** A weight gradient {@code (x^T dy)^T} is computed transposed in one go; it equals the explicit transpose. */
+  /** A weight gradient {@code (x^T dy)^T} equals {@code dy^T x}, the matmul with both flags the optimizer makes of it. */
   @Test
-  void transposeOfAMatmulEqualsTheExplicitTranspose() throws Exception {
+  void transposeOfAMatmulEqualsTheFlaggedMatmul() throws Exception {
     GraphBuilder g = new GraphBuilder();
     Value x = g.input("x", TensorType.f32(Shape.of(5, 7)));
     Value dy = g.input("dy", TensorType.f32(Shape.of(5, 3)));
@@ -230,6 +232,7 @@ class ExecutorTest {
     Value grad = g.add(new Op.MatMul(), null, xt, dy); // [7, 3], read only by the transpose
     Value gradT = g.add(new Op.Permute(List.of(1, 0)), null, grad); // [3, 7]
     g.output("g", g.add(new Op.Binary(BinaryFn.MUL), null, gradT, g.scalar(2)));
+    g.output("flags", g.add(new Op.Binary(BinaryFn.MUL), null, g.add(new Op.MatMul(true, false), null, dy, x), g.scalar(2)));
     Random r = new Random(5);
     float[] xv = MatMulKernelTest.random(r, 35);
     float[] dyv = MatMulKernelTest.random(r, 15);
@@ -243,6 +246,7 @@ class ExecutorTest {
           s += (double) xv[p * 7 + i] * dyv[p * 3 + j];
         }
         assertEquals(2 * s, out.get("g").floats()[j * 7 + i], 1e-5);
+        assertEquals(2 * s, out.get("flags").floats()[j * 7 + i], 1e-5);
       }
     }
   }
