@@ -6,7 +6,6 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.DType;
@@ -414,28 +413,21 @@ final class GraphClassWriter {
 
   /**
    * An elementwise group as one loop (its reduction, if any, after it), or its nodes one kernel
-   * call each when the loop does not apply (a group whose nodes are all views).
+   * call each when a loop would only copy (a lone stop-gradient shares its operand's array) or
+   * its nodes' shapes differ.
    */
   private void elementwiseGroup(FusionPlan.Group g, List<Integer> nodes, List<Step> out) {
     List<Integer> loop = nodes.stream().filter(id -> graph.node(id).op() instanceof Op.Elementwise).toList();
     List<Integer> rest = nodes.stream().filter(id -> !(graph.node(id).op() instanceof Op.Elementwise)).toList();
     Shape shape = loop.isEmpty() ? null : graph.node(loop.get(0)).type().shape();
     boolean fusable = !loop.isEmpty() && loop.stream().allMatch(id -> graph.node(id).type().shape().equals(shape))
-        && !loop.stream().allMatch(id -> isView(graph.node(id)));
+        && !loop.stream().allMatch(id -> graph.node(id).op() instanceof Op.StopGradient);
     if (fusable) {
       out.add(fusedLoop(g, loop, shape));
     } else {
       loop.forEach(id -> out.add(kernelStep(id)));
     }
     rest.forEach(id -> out.add(kernelStep(id)));
-  }
-
-  /** Elementwise ops that only relabel their operand's array (the executor shares it too). */
-  private static boolean isView(Node node) {
-    if (node.op() instanceof Op.StopGradient) {
-      return true;
-    }
-    return false;
   }
 
   /** One loop over {@code shape} computing every node of {@code loop}, storing those read outside it. */
@@ -762,10 +754,5 @@ final class GraphClassWriter {
       return f > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY";
     }
     return Float.toString(f) + "f";
-  }
-
-  /** For type names in generated signatures. */
-  static TypeName tensorType() {
-    return TENSOR;
   }
 }
