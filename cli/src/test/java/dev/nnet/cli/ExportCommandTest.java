@@ -13,8 +13,6 @@ import dev.nnet.driver.Compiler;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.checkpoint.Checkpoint;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -35,21 +33,8 @@ class ExportCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o));
-      System.setErr(new PrintStream(e));
-      return new Run(Main.run(args), o.toString(), e.toString());
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   /** A checkpoint of the example's initial (seeded) weights, as training would start them. */
@@ -70,7 +55,7 @@ class ExportCommandTest {
   void writesTheModelWithTheCheckpointsWeights() throws Exception {
     Path ckpt = checkpoint("digits/mlp.nnet");
     Path out = dir.resolve("sub").resolve("digits.onnx");
-    Run r = run("export", "--onnx", "../examples/digits/mlp.nnet", "-o", out.toString(), "--checkpoint", ckpt.toString());
+    CommandRun r = run("export", "--onnx", "../examples/digits/mlp.nnet", "-o", out.toString(), "--checkpoint", ckpt.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("wrote " + out), r.out());
 
@@ -91,7 +76,7 @@ class ExportCommandTest {
   void anUnexportableOpIsALocatedErrorAndWritesNothing() throws Exception {
     Path ckpt = checkpoint("fashion/lstm.nnet");
     Path out = dir.resolve("lstm.onnx");
-    Run r = run("export", "--onnx", "../examples/fashion/lstm.nnet", "-o", out.toString(), "--checkpoint", ckpt.toString());
+    CommandRun r = run("export", "--onnx", "../examples/fashion/lstm.nnet", "-o", out.toString(), "--checkpoint", ckpt.toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("error[NNET0601]"), r.err());
     assertTrue(r.err().matches("(?s).*nn\\.nnet:\\d+:\\d+.*"), "located at the scan in std.nn: " + r.err());
@@ -105,7 +90,7 @@ class ExportCommandTest {
   @Test
   void aMissingCheckpointIsAnErrorAndWritesNothing() {
     Path out = dir.resolve("m.onnx");
-    Run r = run("export", "--onnx", "../examples/digits/mlp.nnet", "-o", out.toString(),
+    CommandRun r = run("export", "--onnx", "../examples/digits/mlp.nnet", "-o", out.toString(),
         "--checkpoint", dir.resolve("absent.nnetckpt").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("no checkpoint here"), r.err());

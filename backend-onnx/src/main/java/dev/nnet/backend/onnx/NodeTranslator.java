@@ -102,9 +102,19 @@ final class NodeTranslator implements OpVisitor<String> {
     return g.node(opType, inputs, out(), attributes);
   }
 
+  /** {@code s} as a run-time i64 shape tensor (see {@link ShapeTensors#of}). */
   private String shapeOf(Shape s) {
     try {
       return shapes.of(s, node.span());
+    } catch (OnnxExportError e) {
+      throw new Failure(e);
+    }
+  }
+
+  /** {@code s} as the target of a Reshape (see {@link ShapeTensors#reshapeTarget}). */
+  private String reshapeTarget(Shape s) {
+    try {
+      return shapes.reshapeTarget(s, node.span());
     } catch (OnnxExportError e) {
       throw new Failure(e);
     }
@@ -257,11 +267,7 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String reshape(Op.Reshape op) {
-    try {
-      return emit("Reshape", List.of(in(0), shapes.reshapeTarget(op.target(), node.span())));
-    } catch (OnnxExportError e) {
-      throw new Failure(e);
-    }
+    return emit("Reshape", List.of(in(0), reshapeTarget(op.target())));
   }
 
   @Override
@@ -410,14 +416,6 @@ final class NodeTranslator implements OpVisitor<String> {
       pooled = g.node("Mul", List.of(mean, g.initializer(TensorProtos.scalar(g.fresh("count"), DType.F32, count))));
     }
     return fold ? emit("Reshape", List.of(pooled, reshapeTarget(node.type().shape()))) : emit("Identity", List.of(pooled));
-  }
-
-  private String reshapeTarget(Shape s) {
-    try {
-      return shapes.reshapeTarget(s, node.span());
-    } catch (OnnxExportError e) {
-      throw new Failure(e);
-    }
   }
 
   @Override
