@@ -4,6 +4,7 @@ import static dev.nnet.backend.onnx.OnnxGraph.attr;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.ConvGeometry;
 import dev.nnet.ir.DType;
@@ -19,6 +20,7 @@ import dev.nnet.ir.WindowGeometry;
 import dev.nnet.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -33,16 +35,23 @@ final class NodeTranslator implements OpVisitor<String> {
   private final OnnxGraph g;
   private final ShapeTensors shapes;
   private final Map<String, Tensor> weights;
+  /** The ONNX value each named {@link Op.Input} reads: a graph input, or in a loop body an outer value. */
+  private final Map<String, String> inputs;
   /** The ONNX value of each IR node translated so far, by node id. */
   private final List<String> values = new ArrayList<>();
   private Node node;
 
-  /** Translates the nodes of {@code source} into {@code g}, with trained values from {@code weights}. */
-  NodeTranslator(Graph source, OnnxGraph g, ShapeTensors shapes, Map<String, Tensor> weights) {
+  /**
+   * Translates the nodes of {@code source} into {@code g}, with trained values from {@code weights}
+   * and the values of its inputs, by name, from {@code inputs}.
+   */
+  NodeTranslator(Graph source, OnnxGraph g, ShapeTensors shapes, Map<String, Tensor> weights,
+      Map<String, String> inputs) {
     this.source = source;
     this.g = g;
     this.shapes = shapes;
     this.weights = weights;
+    this.inputs = inputs;
   }
 
   /** Translates {@code n} (its operands first: nodes come in id order) and returns its value's name. */
@@ -124,7 +133,12 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String input(Op.Input op) {
-    return op.name();
+    String value = inputs.get(op.name());
+    if (value == null) {
+      throw unsupported("input `" + op.name() + "` has no value in the exported graph",
+          "report this: every input of a prediction graph should be fed");
+    }
+    return value;
   }
 
   @Override
@@ -519,15 +533,107 @@ final class NodeTranslator implements OpVisitor<String> {
 
   // ---- control --------------------------------------------------------------------------------
 
+  /**
+   * An ONNX Scan whose body is the IR body translated on its own (value names prefixed, so none
+   * shadows an outer one). Carries are Scan's state variables and sequences its scan inputs; the
+   * constants are not inputs, since an ONNX body reads outer values directly. A reverse scan reads
+   * and stacks backwards, so {@code ys[t]} stays the output of step {@code t}. Outputs follow the
+   * IR's result order (final carries, stacked ys, then the carries at the start of every step, which
+   * only a gradient reads and are added only when read). Returns the prefix of the results' names.
+   */
   @Override
   public String scan(Op.Scan op) {
-    throw unsupported("`scan` (the loop of a recurrent layer such as `LSTM`) cannot be exported to ONNX yet",
-        "export a model without recurrent layers, or run this one with `nnet predict`");
+    String base = out();
+    OnnxGraph body = new OnnxGraph(base + "_body", base + "_");
+    Map<String, String> bodyInputs = new java.util.HashMap<>();
+    for (int i = 0; i < op.carries(); i++) {
+      bodyInput(body, bodyInputs, op, "carry" + i, base);
+    }
+    List<String> sequences = new ArrayList<>();
+    for (int j = 0; j < op.sequences(); j++) {
+      bodyInput(body, bodyInputs, op, "x" + j, base);
+      sequences.add(in(op.carries() + j));
+    }
+    if (op.sequences() == 0) {
+      // ONNX counts steps from a scan input; a loop over none gets a sequence of `length` zeros.
+      sequences.add(g.node("ConstantOfShape", List.of(shapeOf(Shape.of(op.length())))));
+      body.proto().addInput(ValueInfoProto.newBuilder().setName(base + "_step")
+          .setType(TensorProtos.type(TensorType.f32(Shape.scalar()))));
+    }
+    for (int k = 0; k < op.consts(); k++) {
+      bodyInputs.put("const" + k, in(op.carries() + op.sequences() + k));
+    }
+    NodeTranslator inner = new NodeTranslator(op.body(), body, shapes, weights, bodyInputs);
+    for (Node n : op.body().nodes()) {
+      try {
+        inner.translate(n);
+      } catch (OnnxExportError e) {
+        throw new Failure(e);
+      }
+    }
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < op.carries(); i++) {
+      bodyOutput(body, inner, op.body(), "carry" + i, base, outputs);
+    }
+    for (int m = 0; m < op.outputs(); m++) {
+      bodyOutput(body, inner, op.body(), "y" + m, base, outputs);
+    }
+    if (readsStepCarries(op)) {
+      for (int i = 0; i < op.carries(); i++) {
+        String start = body.node("Identity", List.of(bodyInputs.get("carry" + i)), base + "_start" + i);
+        body.proto().addOutput(ValueInfoProto.newBuilder().setName(start)
+            .setType(TensorProtos.type(op.body().output("carry" + i).type())));
+        outputs.add(start);
+      }
+    }
+    List<String> operands = new ArrayList<>();
+    for (int i = 0; i < op.carries(); i++) {
+      operands.add(in(i));
+    }
+    operands.addAll(sequences);
+    List<String> results = new ArrayList<>();
+    for (int r = 0; r < outputs.size(); r++) {
+      results.add(base + "_r" + r);
+    }
+    long direction = op.reverse() ? 1 : 0;
+    int scanOutputs = outputs.size() - op.carries();
+    g.node("Scan", operands, results, attr("body", body.proto().build()),
+        attr("num_scan_inputs", (long) sequences.size()),
+        attr("scan_input_directions", Collections.nCopies(sequences.size(), direction)),
+        attr("scan_output_directions", Collections.nCopies(scanOutputs, direction)));
+    return base;
+  }
+
+  private void bodyInput(OnnxGraph body, Map<String, String> bodyInputs, Op.Scan op, String name, String base) {
+    String value = base + "_" + name;
+    TensorType type = op.body().inputs().stream().filter(n -> ((Op.Input) n.op()).name().equals(name)).findFirst()
+        .orElseThrow().type();
+    body.proto().addInput(ValueInfoProto.newBuilder().setName(value)
+        .setType(TensorProtos.type(type)));
+    bodyInputs.put(name, value);
+  }
+
+  private static void bodyOutput(OnnxGraph body, NodeTranslator inner, Graph ir, String name, String base,
+      List<String> outputs) {
+    String value = body.node("Identity", List.of(inner.value(ir.outputs().get(name))), base + "_out_" + name);
+    body.proto().addOutput(ValueInfoProto.newBuilder().setName(value)
+        .setType(TensorProtos.type(ir.output(name).type())));
+    outputs.add(value);
+  }
+
+  /** Whether some node reads the carries a scan had at the start of each step (only gradients do). */
+  private boolean readsStepCarries(Op.Scan op) {
+    int first = op.carries() + op.outputs();
+    for (Node n : source.nodes()) {
+      if (n.op() instanceof Op.ScanResult r && n.input(0) == node.id() && r.index() >= first) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public String scanResult(Op.ScanResult op) {
-    throw unsupported("`scan_result` reads a `scan`, which cannot be exported to ONNX yet",
-        "export a model without recurrent layers, or run this one with `nnet predict`");
+    return in(0) + "_r" + op.index();
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,13 +47,15 @@ public final class OnnxExporter {
       throws OnnxExportError {
     OnnxGraph g = new OnnxGraph(name, "");
     ShapeTensors shapes = new ShapeTensors(g);
+    Map<String, String> inputs = new HashMap<>();
     for (Signature.InputSlot slot : signature.inputs()) {
       if (slot.role() != Signature.InputRole.PARAMETER && slot.role() != Signature.InputRole.STATE) {
         g.proto().addInput(ValueInfoProto.newBuilder().setName(slot.name()).setType(TensorProtos.type(slot.type())));
         shapes.declare(slot.name(), slot.type().shape());
+        inputs.put(slot.name(), slot.name());
       }
     }
-    NodeTranslator translator = new NodeTranslator(graph, g, shapes, weights);
+    NodeTranslator translator = new NodeTranslator(graph, g, shapes, weights, inputs);
     for (Node n : graph.nodes()) {
       translator.translate(n);
     }

@@ -38,12 +38,18 @@ final class OnnxGraph {
 
   /** Adds a node {@code opType(inputs) -> output} and returns {@code output}. */
   String node(String opType, List<String> inputs, String output, AttributeProto... attributes) {
-    NodeProto.Builder n = graph.addNodeBuilder().setOpType(opType).setName(output).addOutput(output);
+    node(opType, inputs, List.of(output), attributes);
+    return output;
+  }
+
+  /** Adds a node with several outputs (a loop's). */
+  void node(String opType, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+    NodeProto.Builder n = graph.addNodeBuilder().setOpType(opType).setName(outputs.get(0));
     inputs.forEach(n::addInput);
+    outputs.forEach(n::addOutput);
     for (AttributeProto a : attributes) {
       n.addAttribute(a);
     }
-    return output;
   }
 
   /** Adds a node with a fresh output name. */

@@ -161,6 +161,24 @@ class ExportedOpsTest {
   }
 
   @Test
+  void recurrentLayersAndReverseScansAreOnnxScans() throws Exception {
+    ModelProto model = exportAndCompare("""
+        model M() {
+          rnn = RNN(3, 4)
+          gru = GRU(3, 4)
+          fn running(c, x) = (c + x, c * 2.0)
+          forward(x: [N, 5, 3]) {
+            let (a, h) = rnn(x)
+            let (b, g) = gru(x)
+            let (total, before) = scan(running, fill([x.shape[0], 3], 0.0), x, reverse = true, axis = 1)
+            return concat([flatten(a), flatten(b), flatten(before), total], axis = 1)
+          }
+        }
+        """);
+    assertEquals(3, model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Scan")).count());
+  }
+
+  @Test
   void aRandomDrawIsALocatedError() {
     LayerInstance m = model("""
         model M() {
