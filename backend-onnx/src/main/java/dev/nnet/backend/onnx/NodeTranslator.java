@@ -85,13 +85,15 @@ final class NodeTranslator implements OpVisitor<String> {
     return new Failure(OnnxExportError.at(node.span(), what, help));
   }
 
-  private Failure gradientOnly() {
-    return unsupported("`" + node.op().text() + "` is part of a gradient computation and has no ONNX form for "
-        + "inference", "export a model whose prediction does not call `grad`");
+  /** {@code op} is the IR op's name, as `nnet compile --emit ir` prints it. */
+  private Failure gradientOnly(String op) {
+    return unsupported("`" + op + "` is part of a gradient computation and has no ONNX form for inference",
+        "export a model whose prediction does not call `grad`");
   }
 
-  private Failure random() {
-    return unsupported("`" + node.op().text() + "` draws random numbers, which an exported model cannot reproduce",
+  /** {@code call} is the built-in that draws, as the user wrote it. */
+  private Failure random(String call) {
+    return unsupported("`" + call + "` draws random numbers, which an exported model cannot reproduce",
         "export a model whose prediction draws nothing at random (dropout draws only in training mode)");
   }
 
@@ -359,7 +361,7 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String padTranspose(Op.PadTranspose op) {
-    throw gradientOnly();
+    throw gradientOnly("pad_transpose");
   }
 
   @Override
@@ -434,7 +436,7 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String windowSumTranspose(Op.WindowSumTranspose op) {
-    throw gradientOnly();
+    throw gradientOnly("window_sum_transpose");
   }
 
   // ---- contractions ---------------------------------------------------------------------------
@@ -483,7 +485,7 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String convFilterGrad(Op.ConvFilterGrad op) {
-    throw gradientOnly();
+    throw gradientOnly("conv_filter_grad");
   }
 
   // ---- indexing -------------------------------------------------------------------------------
@@ -501,34 +503,34 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String scatterAdd(Op.ScatterAdd op) {
-    throw gradientOnly();
+    throw gradientOnly("scatter_add");
   }
 
   @Override
   public String windowMaxGrad(Op.WindowMaxGrad op) {
-    throw gradientOnly();
+    throw gradientOnly("window_max_grad");
   }
 
   // ---- random ---------------------------------------------------------------------------------
 
   @Override
   public String randomUniform(Op.RandomUniform op) {
-    throw random();
+    throw random("random_uniform");
   }
 
   @Override
   public String randomNormal(Op.RandomNormal op) {
-    throw random();
+    throw random("random_normal");
   }
 
   @Override
   public String randomPermutation(Op.RandomPermutation op) {
-    throw random();
+    throw random("randperm");
   }
 
   @Override
   public String categorical(Op.Categorical op) {
-    throw random();
+    throw random("categorical");
   }
 
   // ---- control --------------------------------------------------------------------------------

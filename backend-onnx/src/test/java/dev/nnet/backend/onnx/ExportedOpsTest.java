@@ -197,6 +197,21 @@ class ExportedOpsTest {
   }
 
   @Test
+  void aGradientOnlyOpIsALocatedError() {
+    LayerInstance m = model("""
+        model M() {
+          forward(x: [N, 1, 4, 4]) =
+            grad(sum(max_pool2d(x, 2)), x)
+        }
+        """);
+    Graph graph = Pipeline.optimize(m.traced());
+    OnnxExportError e = assertThrows(OnnxExportError.class,
+        () -> OnnxExporter.export(graph, Signature.ofFunction(graph), java.util.Map.of(), "M"));
+    assertEquals(3, e.diagnostic().span().line(), "at the pooling whose gradient it is: " + e.diagnostic().span());
+    assertTrue(e.diagnostic().message().contains("`window_max_grad` is part of a gradient"), e.diagnostic().message());
+  }
+
+  @Test
   void aMissingWeightIsALocatedError() {
     LayerInstance m = model("""
         model M() {
