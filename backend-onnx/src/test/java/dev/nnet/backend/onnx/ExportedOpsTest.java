@@ -179,6 +179,32 @@ class ExportedOpsTest {
   }
 
   @Test
+  void batchNormAndDropoutInEvaluationMode() throws Exception {
+    // Running statistics are state initializers; dropout is the identity, so nothing is drawn.
+    ModelProto model = exportAndCompare("""
+        model M() {
+          conv = Conv2d(2, 3, 3, padding = 1)
+          bn = BatchNorm2d(3)
+          drop = Dropout(0.5)
+          fc = Linear(48, 4)
+          bn1 = BatchNorm1d(4)
+          forward(x: [N, 2, 4, 4]) = x |> conv |> bn |> relu |> drop |> flatten |> fc |> bn1
+        }
+        """);
+    assertTrue(model.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().startsWith("bn.")));
+  }
+
+  @Test
+  void anEmbeddingLookupOfIntegerInputs() throws Exception {
+    exportAndCompare("""
+        model M() {
+          param table: [3, 4] = normal()
+          forward(tokens: i64[N, 5]) = sum(gather(table, tokens), axis = 1)
+        }
+        """);
+  }
+
+  @Test
   void aRandomDrawIsALocatedError() {
     LayerInstance m = model("""
         model M() {
