@@ -37,9 +37,14 @@ final class ExportCheck {
     return w;
   }
 
-  /** A tensor of {@code type} with the batch symbol bound to {@code batch}: normal f32, small i64. */
+  /**
+   * A tensor of {@code type} with the batch symbol {@code N} bound to {@code batch} and any other
+   * symbol (a sequence length) to {@code batch + 2}: normal f32, small i64.
+   */
   static Tensor randomInput(TensorType type, long batch, SplittableRandom rng) {
-    int[] shape = type.shape().evaluate(Map.of("N", batch));
+    Map<String, Long> bindings = new java.util.HashMap<>();
+    type.shape().dims().forEach(d -> d.symbols().forEach(sym -> bindings.put(sym, sym.equals("N") ? batch : batch + 2)));
+    int[] shape = type.shape().evaluate(bindings);
     int n = Math.toIntExact(Tensor.numel(shape));
     return switch (type.dtype()) {
       case F32 -> {

@@ -179,6 +179,21 @@ class ExportedOpsTest {
   }
 
   @Test
+  void aSequenceOfSymbolicLengthStaysFree() throws Exception {
+    ModelProto model = exportAndCompare("""
+        model M() {
+          lstm = LSTM(3, 4)
+          forward(x: [N, T, 3]) {
+            let (out, state) = lstm(x)
+            let (h, c) = state
+            return concat([h[0], sum(out, axis = 1)], axis = 1)
+          }
+        }
+        """);
+    assertEquals("T", model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(1).getDimParam());
+  }
+
+  @Test
   void batchNormAndDropoutInEvaluationMode() throws Exception {
     // Running statistics are state initializers; dropout is the identity, so nothing is drawn.
     ModelProto model = exportAndCompare("""
