@@ -28,7 +28,8 @@ import java.util.Map;
  * Writes the ONNX nodes (opset 17) that compute one IR node, and returns the name of the value
  * holding its result. One method per IR op and no default, so a new op is a compile error here
  * until it is exported or declared unexportable. Ops with no ONNX form for inference (random
- * draws, loops, gradient-only ops) fail with a located {@link OnnxExportError}.
+ * draws, gradient-only ops) fail with a located {@link OnnxExportError}; a {@code scan} body is
+ * translated by a translator of its own into an ONNX {@code Scan}'s subgraph.
  */
 final class NodeTranslator implements OpVisitor<String> {
   private final Graph source;

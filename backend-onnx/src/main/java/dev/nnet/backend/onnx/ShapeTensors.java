@@ -25,7 +25,7 @@ final class ShapeTensors {
     this.graph = graph;
   }
 
-  /** Records that axis {@code axis} of graph input {@code value} has size {@code d} at run time. */
+  /** Records graph input {@code value} of {@code shape} as where each symbol of its dims is read at run time. */
   void declare(String value, Shape shape) {
     for (int axis = 0; axis < shape.rank(); axis++) {
       String symbol = shape.dim(axis).symbolName();
