@@ -9,10 +9,13 @@ import dev.nnet.ir.Node;
 import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,15 +75,24 @@ public final class OnnxExporter {
   }
 
   /**
-   * Writes {@code model} to {@code file} atomically: to a temporary file beside it, then moved into
-   * place, so a reader never sees half a model and a failed export leaves the old file.
+   * Writes {@code model} to {@code file} atomically: to a hidden temporary file beside it, flushed to
+   * disk, then moved into place, so a reader never sees half a model and a failed export leaves the
+   * old file. The temporary file is created with the default permissions (the umask's), not
+   * {@code createTempFile}'s owner-only ones, since an exported model is meant to be shared.
    */
   public static void write(ModelProto model, Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+        + ".tmp");
     try {
-      Files.write(tmp, model.toByteArray());
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(model.toByteArray());
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
