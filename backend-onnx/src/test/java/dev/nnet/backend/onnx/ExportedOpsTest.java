@@ -136,6 +136,29 @@ class ExportedOpsTest {
   }
 
   @Test
+  void everyElementwiseFunctionAndIntegerArithmetic() throws Exception {
+    // floor(2x) gives ties, so <= and < (and the floor of a negative i64 quotient) tell apart.
+    exportAndCompare("""
+        model M() {
+          forward(x: [N, 6]) {
+            let p = abs(x) + 0.5
+            let a = floor(x * 2.0)
+            let b = floor(flip(x, 1) * 2.0)
+            let i = cast(a, i64)
+            let j = cast(b, i64)
+            let ints = cast(i / (j * j + 1) + i * j - j + maximum(i, j) - minimum(i, j), f32)
+            let cmp = cast(a <= b, f32) + 2.0 * cast(a >= b, f32) + 4.0 * cast(a == b, f32)
+                + 8.0 * cast(a != b, f32) + 16.0 * cast(a < b, f32) + 32.0 * cast(a > b, f32)
+                + 64.0 * cast((a < b) and (x > 0.0) or cast(a, bool), f32)
+            return concat([exp(x), log(p), sqrt(p), sign(a), reciprocal(p), sin(x), cos(x), erf(x), -x,
+                           pow(p, x), maximum(x, b), minimum(x, b), x / p, x - b, ints, cmp,
+                           detach(x), sum(x[.., 1..4], axis = 1, keepdims = true)], axis = 1)
+          }
+        }
+        """);
+  }
+
+  @Test
   void integerIndexingOverTheBatchAxis() throws Exception {
     // roll along the batch: arange of the symbolic N, floor division and gather on i64 values.
     ModelProto model = exportAndCompare("""
