@@ -137,7 +137,8 @@ class ExportedOpsTest {
 
   @Test
   void everyElementwiseFunctionAndIntegerArithmetic() throws Exception {
-    // floor(2x) gives ties, so <= and < (and the floor of a negative i64 quotient) tell apart.
+    // floor(2x) gives ties, so <= and < (and the floor of a negative i64 quotient) tell apart;
+    // tensor literals are f32, bool and i64 constants.
     exportAndCompare("""
         model M() {
           forward(x: [N, 6]) {
@@ -152,7 +153,9 @@ class ExportedOpsTest {
                 + 64.0 * cast((a < b) and (x > 0.0) or cast(a, bool), f32)
             return concat([exp(x), log(p), sqrt(p), sign(a), reciprocal(p), sin(x), cos(x), erf(x), -x,
                            pow(p, x), maximum(x, b), minimum(x, b), x / p, x - b, ints, cmp,
-                           detach(x), sum(x[.., 1..4], axis = 1, keepdims = true)], axis = 1)
+                           detach(x) * tensor([1.0, -2.0, 3.0, 0.5, 5.0, 6.0]),
+                           where(tensor([1, 0, 1, 0, 0, 1], bool), x, cast(tensor([4, 0, -2, 1, 7, 3], i64) * i, f32)),
+                           sum(x[.., 1..4], axis = 1, keepdims = true)], axis = 1)
           }
         }
         """);
