@@ -40,6 +40,8 @@ final class NodeTranslator implements OpVisitor<String> {
   private final Map<String, String> inputs;
   /** The ONNX value of each IR node translated so far, by node id. */
   private final List<String> values = new ArrayList<>();
+  /** Transposes of matrices that only matrix products read, which become those products' Gemm transB. */
+  private final java.util.Set<Integer> gemmTransposes;
   private Node node;
 
   /**
@@ -53,6 +55,26 @@ final class NodeTranslator implements OpVisitor<String> {
     this.shapes = shapes;
     this.weights = weights;
     this.inputs = inputs;
+    this.gemmTransposes = gemmTransposes(source);
+  }
+
+  /**
+   * The {@code permute [1, 0]} nodes of a 2-d operand that every reader uses as the right side of a
+   * 2-d matmul ({@code x @ w^T}, a linear layer): exported as Gemm with {@code transB}, as PyTorch
+   * exports {@code nn.Linear}, instead of a Transpose and a MatMul.
+   */
+  private static java.util.Set<Integer> gemmTransposes(Graph graph) {
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    List<List<Integer>> users = graph.users();
+    for (Node n : graph.nodes()) {
+      if (n.op() instanceof Op.Permute p && p.order().equals(List.of(1, 0)) && !users.get(n.id()).isEmpty()
+          && !graph.outputs().containsValue(n.id())
+          && users.get(n.id()).stream().map(graph::node).allMatch(u -> u.op() instanceof Op.MatMul
+              && u.input(1) == n.id() && u.input(0) != n.id() && graph.node(u.input(0)).type().rank() == 2)) {
+        out.add(n.id());
+      }
+    }
+    return out;
   }
 
   /** Translates {@code n} (its operands first: nodes come in id order) and returns its value's name. */
@@ -289,6 +311,9 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String permute(Op.Permute op) {
+    if (gemmTransposes.contains(node.id())) {
+      return in(0);  // the reading Gemm transposes it
+    }
     return emit("Transpose", List.of(in(0)), attr("perm", op.order()));
   }
 
@@ -444,6 +469,9 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String matMul(Op.MatMul op) {
+    if (gemmTransposes.contains(node.input(1))) {
+      return emit("Gemm", List.of(in(0), in(1)), attr("transB", 1L));
+    }
     return emit("MatMul", List.of(in(0), in(1)));
   }
 

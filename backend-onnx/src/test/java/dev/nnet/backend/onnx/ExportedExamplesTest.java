@@ -41,6 +41,12 @@ class ExportedExamplesTest {
     ValueInfoProto image = model.getGraph().getInput(0);
     assertEquals("image", image.getName());
     assertEquals("N", image.getType().getTensorType().getShape().getDim(0).getDimParam(), "the batch stays symbolic");
+    assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Gemm")),
+        "linear layers are Gemm nodes");
+    if (!example.contains("lstm")) {
+      assertTrue(model.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("Transpose")),
+          "no weight is transposed at run time");
+    }
   }
 
   @Test
