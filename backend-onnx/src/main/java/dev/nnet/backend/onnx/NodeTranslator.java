@@ -145,14 +145,17 @@ final class NodeTranslator implements OpVisitor<String> {
     }
   }
 
-  /** {@code s} as the target of a Reshape (see {@link ShapeTensors#reshapeTarget}). */
-  private String reshapeTarget(Shape s) {
+  /** {@code x} of shape {@code from} reshaped to {@code target} (see {@link ShapeTensors#reshapeTarget}). */
+  private String reshape(String x, Shape from, Shape target, String output) {
     try {
-      return shapes.reshapeTarget(s, node.span());
+      String shape = shapes.reshapeTarget(from, target, node.span());
+      AttributeProto allowZero = attr("allowzero", ShapeTensors.hasZero(target) ? 1L : 0L);
+      return g.node("Reshape", List.of(x, shape), output, allowZero);
     } catch (OnnxExportError e) {
       throw new Failure(e);
     }
   }
+
 
   // ---- leaves ---------------------------------------------------------------------------------
 
@@ -306,7 +309,7 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String reshape(Op.Reshape op) {
-    return emit("Reshape", List.of(in(0), reshapeTarget(op.target())));
+    return reshape(in(0), operandType(0).shape(), op.target(), out());
   }
 
   @Override
@@ -438,14 +441,14 @@ final class NodeTranslator implements OpVisitor<String> {
     // ONNX pools [N, C, *S]; other leading dims fold into N and come back after.
     String input = in(0);
     boolean fold = lead != 2;
+    Dim rows = Dim.of(1);
+    for (int i = 0; i < lead; i++) {
+      rows = rows.times(x.shape().dim(i));
+    }
     if (fold) {
-      Dim rows = Dim.of(1);
-      for (int i = 0; i < lead; i++) {
-        rows = rows.times(x.shape().dim(i));
-      }
       List<Dim> dims = new ArrayList<>(List.of(rows, Dim.of(1)));
       dims.addAll(x.shape().dims().subList(lead, x.rank()));
-      input = g.node("Reshape", List.of(input, reshapeTarget(new Shape(dims))));
+      input = reshape(input, x.shape(), new Shape(dims), g.fresh("rows"));
     }
     List<AttributeProto> attrs = new ArrayList<>(List.of(attr("kernel_shape", geo.kernel()), attr("strides", geo.stride())));
     String pooled;
@@ -457,7 +460,13 @@ final class NodeTranslator implements OpVisitor<String> {
       String mean = g.node("AveragePool", List.of(input), attrs.toArray(AttributeProto[]::new));
       pooled = g.node("Mul", List.of(mean, g.initializer(TensorProtos.scalar(g.fresh("count"), DType.F32, count))));
     }
-    return fold ? emit("Reshape", List.of(pooled, reshapeTarget(node.type().shape()))) : emit("Identity", List.of(pooled));
+    if (!fold) {
+      return emit("Identity", List.of(pooled));
+    }
+    // Back from [rows, 1, *OS] to [lead..., *OS].
+    List<Dim> pooledDims = new ArrayList<>(List.of(rows, Dim.of(1)));
+    pooledDims.addAll(node.type().shape().dims().subList(lead, node.type().rank()));
+    return reshape(pooled, new Shape(pooledDims), node.type().shape(), out());
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Map;
  * Expand, ConstantOfShape). Constant shapes fold into initializers. A symbolic dim such as the
  * batch {@code N} is read from the graph input that declares it ({@code Shape(image)[0:1]}, emitted
  * once on first use); a dim linear in one symbol ({@code 28*N}) is computed with Mul and Add.
- * Reshape needs none of that when one dim is unknown: ONNX infers a {@code -1} from the element count.
+ * A Reshape rarely needs that: ONNX copies a dim given as 0 and infers one given as -1.
  */
 final class ShapeTensors {
   private final OnnxGraph graph;
@@ -35,14 +35,36 @@ final class ShapeTensors {
     }
   }
 
-  /** The target of a Reshape to {@code target}: constant dims as they are, one unknown dim as -1. */
-  String reshapeTarget(Shape target, SourceSpan span) throws OnnxExportError {
-    long symbolic = target.dims().stream().filter(d -> !d.isConstant()).count();
-    boolean zero = target.dims().stream().anyMatch(d -> d.isConstant() && d.constant() == 0);
-    if (symbolic == 1 && !zero) {
-      return graph.longs(target.dims().stream().mapToLong(d -> d.isConstant() ? d.constant() : -1).toArray());
+  /**
+   * The target of a Reshape from {@code from} to {@code target}, folded to a constant where ONNX's
+   * conventions allow: a symbolic dim at the same axis as the operand's equal dim is 0 (copy it),
+   * and one remaining symbolic dim is -1 (inferred from the element count). Only shapes with still
+   * more unknowns, or with a size of 0 (which the conventions would misread; the Reshape then
+   * needs {@code allowzero}), are computed at run time.
+   */
+  String reshapeTarget(Shape from, Shape target, SourceSpan span) throws OnnxExportError {
+    if (hasZero(target)) {
+      return of(target, span);
     }
-    return of(target, span);
+    long[] sizes = new long[target.rank()];
+    int inferred = 0;
+    for (int i = 0; i < target.rank(); i++) {
+      Dim d = target.dim(i);
+      if (d.isConstant()) {
+        sizes[i] = d.constant();
+      } else if (i < from.rank() && from.dim(i).equals(d)) {
+        sizes[i] = 0;
+      } else {
+        sizes[i] = -1;
+        inferred++;
+      }
+    }
+    return inferred <= 1 ? graph.longs(sizes) : of(target, span);
+  }
+
+  /** Whether {@code s} has a dim of constant size 0. */
+  static boolean hasZero(Shape s) {
+    return s.dims().stream().anyMatch(d -> d.isConstant() && d.constant() == 0);
   }
 
   /** {@code shape} as a 1-d i64 tensor of its sizes at run time. */

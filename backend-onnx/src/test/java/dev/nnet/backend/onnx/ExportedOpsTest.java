@@ -105,6 +105,27 @@ class ExportedOpsTest {
           forward(x: [N, 3, 2, 8, 8]) = max_pool2d(x, 2) + avg_pool2d(x, 2)
         }
         """);
+    exportAndCompare("""
+        model M() {
+          forward(x: [N, 8, 8]) = max_pool2d(x, 2, stride = 1)
+        }
+        """);
+  }
+
+  @Test
+  void reshapesWithSeveralSymbolicDims() throws Exception {
+    // [N, T, 3] to [N, 3 * T] and back: two unknown dims, so one is copied (0) and one inferred (-1).
+    ModelProto model = exportAndCompare("""
+        model M() {
+          forward(x: [N, T, 3]) {
+            let flat = reshape(x, [x.shape[0], 3 * x.shape[1]])
+            return reshape(flat * cumulative_weights(flat), [x.shape[0], x.shape[1], 3])
+          }
+          fn cumulative_weights(y) = abs(y) + 1.0
+        }
+        """);
+    assertEquals(2, model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Reshape")).count());
+    assertFalse(opTypes(model).contains("Shape"), "the targets fold to constants: " + opTypes(model));
   }
 
   @Test
