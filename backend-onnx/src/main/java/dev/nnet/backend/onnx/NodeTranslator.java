@@ -4,7 +4,6 @@ import static dev.nnet.backend.onnx.OnnxGraph.attr;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.ConvGeometry;
 import dev.nnet.ir.DType;
@@ -20,7 +19,6 @@ import dev.nnet.ir.WindowGeometry;
 import dev.nnet.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -573,92 +571,17 @@ final class NodeTranslator implements OpVisitor<String> {
 
   // ---- control --------------------------------------------------------------------------------
 
-  /**
-   * An ONNX Scan whose body is the IR body translated on its own (value names prefixed, so none
-   * shadows an outer one). Carries are Scan's state variables and sequences its scan inputs; the
-   * constants are not inputs, since an ONNX body reads outer values directly. A reverse scan reads
-   * and stacks backwards, so {@code ys[t]} stays the output of step {@code t}. Outputs follow the
-   * IR's result order (final carries, stacked ys, then the carries at the start of every step, which
-   * only a gradient reads and are added only when read). Returns the prefix of the results' names.
-   */
+  /** An ONNX Scan (see {@link ScanTranslation}); returns the prefix of its results' names. */
   @Override
   public String scan(Op.Scan op) {
     String base = out();
-    OnnxGraph body = new OnnxGraph(base + "_body", base + "_");
-    Map<String, String> bodyInputs = new java.util.HashMap<>();
-    for (int i = 0; i < op.carries(); i++) {
-      bodyInput(body, bodyInputs, op, "carry" + i, base);
+    List<String> operands = node.inputs().stream().map(values::get).toList();
+    try {
+      ScanTranslation.emit(op, operands, base, readsStepCarries(op), g, shapes, weights, node.span());
+    } catch (OnnxExportError e) {
+      throw new Failure(e);
     }
-    List<String> sequences = new ArrayList<>();
-    for (int j = 0; j < op.sequences(); j++) {
-      bodyInput(body, bodyInputs, op, "x" + j, base);
-      sequences.add(in(op.carries() + j));
-    }
-    if (op.sequences() == 0) {
-      // ONNX counts steps from a scan input; a loop over none gets a sequence of `length` zeros.
-      sequences.add(g.node("ConstantOfShape", List.of(shapeOf(Shape.of(op.length())))));
-      body.proto().addInput(ValueInfoProto.newBuilder().setName(base + "_step")
-          .setType(TensorProtos.type(TensorType.f32(Shape.scalar()))));
-    }
-    for (int k = 0; k < op.consts(); k++) {
-      bodyInputs.put("const" + k, in(op.carries() + op.sequences() + k));
-    }
-    NodeTranslator inner = new NodeTranslator(op.body(), body, shapes, weights, bodyInputs);
-    for (Node n : op.body().nodes()) {
-      try {
-        inner.translate(n);
-      } catch (OnnxExportError e) {
-        throw new Failure(e);
-      }
-    }
-    List<String> outputs = new ArrayList<>();
-    for (int i = 0; i < op.carries(); i++) {
-      bodyOutput(body, inner, op.body(), "carry" + i, base, outputs);
-    }
-    for (int m = 0; m < op.outputs(); m++) {
-      bodyOutput(body, inner, op.body(), "y" + m, base, outputs);
-    }
-    if (readsStepCarries(op)) {
-      for (int i = 0; i < op.carries(); i++) {
-        String start = body.node("Identity", List.of(bodyInputs.get("carry" + i)), base + "_start" + i);
-        body.proto().addOutput(ValueInfoProto.newBuilder().setName(start)
-            .setType(TensorProtos.type(op.body().output("carry" + i).type())));
-        outputs.add(start);
-      }
-    }
-    List<String> operands = new ArrayList<>();
-    for (int i = 0; i < op.carries(); i++) {
-      operands.add(in(i));
-    }
-    operands.addAll(sequences);
-    List<String> results = new ArrayList<>();
-    for (int r = 0; r < outputs.size(); r++) {
-      results.add(base + "_r" + r);
-    }
-    long direction = op.reverse() ? 1 : 0;
-    int scanOutputs = outputs.size() - op.carries();
-    g.node("Scan", operands, results, attr("body", body.proto().build()),
-        attr("num_scan_inputs", (long) sequences.size()),
-        attr("scan_input_directions", Collections.nCopies(sequences.size(), direction)),
-        attr("scan_output_directions", Collections.nCopies(scanOutputs, direction)));
     return base;
-  }
-
-  private void bodyInput(OnnxGraph body, Map<String, String> bodyInputs, Op.Scan op, String name, String base) {
-    String value = base + "_" + name;
-    TensorType type = op.body().inputs().stream().filter(n -> ((Op.Input) n.op()).name().equals(name)).findFirst()
-        .orElseThrow().type();
-    body.proto().addInput(ValueInfoProto.newBuilder().setName(value)
-        .setType(TensorProtos.type(type)));
-    bodyInputs.put(name, value);
-  }
-
-  private static void bodyOutput(OnnxGraph body, NodeTranslator inner, Graph ir, String name, String base,
-      List<String> outputs) {
-    String value = body.node("Identity", List.of(inner.value(ir.outputs().get(name))), base + "_out_" + name);
-    body.proto().addOutput(ValueInfoProto.newBuilder().setName(value)
-        .setType(TensorProtos.type(ir.output(name).type())));
-    outputs.add(value);
   }
 
   /** Whether some node reads the carries a scan had at the start of each step (only gradients do). */
@@ -674,6 +597,6 @@ final class NodeTranslator implements OpVisitor<String> {
 
   @Override
   public String scanResult(Op.ScanResult op) {
-    return in(0) + "_r" + op.index();
+    return ScanTranslation.result(in(0), op.index());
   }
 }

@@ -226,6 +226,23 @@ class ExportedOpsTest {
   }
 
   @Test
+  void theGradientOfARecurrenceIsAReverseScanOverTheStepCarries() throws Exception {
+    // The gradient scan reads the carries each forward step started from, a result only it uses.
+    ModelProto model = exportAndCompare("""
+        model M() {
+          rnn = RNN(3, 4)
+          forward(x: [N, 5, 3]) {
+            let (out, h) = rnn(x)
+            return flatten(grad(sum(out * out), x))
+          }
+        }
+        """);
+    assertEquals(2, model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Scan")).count());
+    assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Scan")
+        && n.getOutputCount() == 3), "the forward scan also stacks the carry each step started from");
+  }
+
+  @Test
   void aSequenceOfSymbolicLengthStaysFree() throws Exception {
     ModelProto model = exportAndCompare("""
         model M() {
