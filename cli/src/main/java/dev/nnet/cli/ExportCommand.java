@@ -31,7 +31,7 @@ final class ExportCommand implements Callable<Integer> {
   Path checkpoint;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     Plans.Checked checked = Plans.load(file);
     if (checked == null) {
       return 1;
@@ -49,7 +49,12 @@ final class ExportCommand implements Callable<Integer> {
       System.err.println("nothing written to " + output);
       return 1;
     }
-    OnnxExporter.write(model, output);
+    try {
+      OnnxExporter.write(model, output);
+    } catch (IOException e) {
+      System.err.println("nnet: cannot write " + output + ": " + e);
+      return 1;
+    }
     System.out.println("wrote " + output + " (" + model.getGraph().getNodeCount() + " ONNX nodes, "
         + model.getGraph().getInitializerCount() + " initializers)");
     return 0;

@@ -117,6 +117,16 @@ class ExportCommandTest {
   }
 
   @Test
+  void anUnwritableOutputIsAnError() throws Exception {
+    Path ckpt = checkpoint("digits/mlp.nnet");
+    Path blocker = Files.writeString(dir.resolve("not-a-dir"), "");
+    CommandRun r = run("export", "--onnx", "../examples/digits/mlp.nnet", "-o", blocker.resolve("m.onnx").toString(),
+        "--checkpoint", ckpt.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("cannot write " + blocker.resolve("m.onnx")), r.err());
+  }
+
+  @Test
   void theFormatAndTheOutputAreRequired() {
     assertEquals(2, run("export", "../examples/digits/mlp.nnet", "-o", dir.resolve("m.onnx").toString()).code());
     assertEquals(2, run("export", "--onnx", "../examples/digits/mlp.nnet").code());
