@@ -71,6 +71,23 @@ class ExportedOpsTest {
         """);
   }
 
+  /** Matmuls that read transposed operands: Gemm's flags for matrices, a Transpose before MatMul for batches. */
+  @Test
+  void transposedMatmulOperands() throws Exception {
+    ModelProto model = exportAndCompare("""
+        model M() {
+          param w: [3, 4] = normal(0.0, 1.0)
+          forward(x: [N, 5, 4]) {
+            let scores = x @ x.T
+            let flat = reshape(scores, [N * 5, 5])
+            return scores @ x + (x @ w.T) @ w + reshape(flat.T @ flat, [1, 5, 5]) @ x
+          }
+        }
+        """);
+    assertTrue(opTypes(model).contains("Gemm"), opTypes(model).toString());
+    assertTrue(opTypes(model).contains("Transpose"), opTypes(model).toString());
+  }
+
   @Test
   void transposedConvolution() throws Exception {
     ModelProto model = exportAndCompare("""
