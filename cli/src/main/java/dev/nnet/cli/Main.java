@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nnet", mixinStandardHelpOptions = true, version = "nnet 0.1.0",
     description = "Check, compile and train neural networks written in .nnet.",
     subcommands = {CheckCommand.class, SummaryCommand.class, CompileCommand.class, TrainCommand.class,
-        EvalCommand.class, PredictCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
+        EvalCommand.class, PredictCommand.class, ExportCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

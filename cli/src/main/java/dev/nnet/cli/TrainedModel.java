@@ -40,10 +40,8 @@ final class TrainedModel {
       return null;
     }
     TrainingPlan plan = checked.plan();
-    Path ckpt = checkpoint != null ? checkpoint
-        : plan.savePath() != null ? Trainer.checkpointFile(Path.of(plan.savePath())) : null;
+    Path ckpt = checkpointFile(plan, checkpoint);
     if (ckpt == null) {
-      System.err.println("nnet: no checkpoint: pass --checkpoint FILE or set `save` in the train block");
       code[0] = 1;
       return null;
     }
@@ -59,5 +57,21 @@ final class TrainedModel {
       return null;
     }
     return new Loaded(plan, Checkpoint.load(ckpt).tensors(), splits.get(split), backend);
+  }
+
+  /**
+   * The checkpoint to read: {@code explicit} if given, else the one in the train block's
+   * {@code save} directory (relative to the current directory, as {@code train} writes it); null
+   * after printing why there is none.
+   */
+  static Path checkpointFile(TrainingPlan plan, Path explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    if (plan.savePath() == null) {
+      System.err.println("nnet: no checkpoint: pass --checkpoint FILE or set `save` in the train block");
+      return null;
+    }
+    return Trainer.checkpointFile(Path.of(plan.savePath()));
   }
 }

@@ -3,7 +3,7 @@ package dev.nnet.diag;
 /**
  * The stable diagnostic codes. Each has a page {@code docs/errors/NNETxxxx.md}; never renumber.
  * Ranges: 00xx syntax, 01xx names and imports, 02xx arguments and values, 03xx shapes and dtypes,
- * 04xx data, 05xx training, 09xx internal, 10xx lints (warnings).
+ * 04xx data, 05xx training, 06xx export, 09xx internal, 10xx lints (warnings).
  */
 public enum ErrorCode {
   SYNTAX("NNET0001", "syntax error"),
@@ -26,6 +26,7 @@ public enum ErrorCode {
   TRAIN_SETTING("NNET0501", "invalid training setting"),
   LOSS_NOT_SCALAR("NNET0502", "loss is not a scalar"),
   UNKNOWN_SETTING("NNET0503", "unknown training setting"),
+  EXPORT_UNSUPPORTED("NNET0601", "operation cannot be exported"),
   INTERNAL("NNET0901", "internal compiler error"),
   SOFTMAX_BEFORE_CROSS_ENTROPY("NNET1001", "softmax before cross_entropy"),
   SIGMOID_WITH_MSE("NNET1002", "sigmoid output trained with mse"),

@@ -104,6 +104,15 @@ final class ModelClassWriter {
         .addParameter(Path.class, "checkpoint")
         .addStatement("return new $L($T.load(checkpoint).tensors())", className, Checkpoint.class).build());
 
+    type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ClassName.bestGuess(className))
+        .addJavadoc("The model saved in a checkpoint read from a stream, such as a resource of the "
+            + "application's jar ({@code getResourceAsStream}); the stream is read to its end, not closed.\n\n")
+        .addJavadoc("@throws dev.nnet.runtime.checkpoint.CheckpointError if the stream does not hold a checkpoint\n")
+        .addParameter(java.io.InputStream.class, "checkpoint")
+        .addStatement("return new $L($T.load(checkpoint, $S).tensors())", className, Checkpoint.class,
+            "the checkpoint stream of " + className).build());
+
     type.addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
         .addJavadoc("Writes every value to {@code checkpoint}, atomically, in the format {@code nnet} reads.\n")
         .addParameter(Path.class, "checkpoint")

@@ -1,6 +1,9 @@
 package dev.nnet.runtime.checkpoint;
 
 import dev.nnet.runtime.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,5 +75,39 @@ public final class Checkpoint {
    */
   public static Checkpoint load(Path file) {
     return CheckpointReader.read(file);
+  }
+
+  /**
+   * Reads and verifies a checkpoint from a stream, such as a resource shipped in an application's
+   * jar; {@code name} says where it came from in error messages. The stream is read to its end
+   * (through a temporary file, so that it is verified exactly as a file is) and not closed.
+   *
+   * @throws CheckpointError if the stream cannot be read or does not hold a valid checkpoint
+   */
+  public static Checkpoint load(InputStream in, String name) {
+    Path shown = Path.of(name);
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("nnet-checkpoint");
+      Path copy = dir.resolve("checkpoint.nnetckpt");
+      Files.copy(in, copy);
+      try {
+        return CheckpointReader.read(copy);
+      } catch (CheckpointError e) {
+        throw new CheckpointError(shown, e.byteOffset(), e.problem(), e);
+      } finally {
+        Files.deleteIfExists(copy);
+      }
+    } catch (IOException e) {
+      throw new CheckpointError(shown, "could not be read (" + e + ")", e);
+    } finally {
+      if (dir != null) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+          // a leftover empty temporary folder is harmless
+        }
+      }
+    }
   }
 }
