@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * into {@code packageName}:
  *
  * <ul>
- *   <li>{@code M}: the typed model: load it from a checkpoint ({@code M.load(path)}) or build it
- *       from named tensors, call {@code forward} on typed inputs (or on one row of floats),
+ *   <li>{@code M}: the typed model: load it from a checkpoint ({@code M.load(path)}), initialize it
+ *       as training would ({@code M.initialized(seed)}) or build it from named tensors, call {@code forward} on typed inputs (or on one row of floats),
  *       read parameters by name ({@code m.fc1Weight()}), train it with {@code trainStep};
  *   <li>{@code MStep}, {@code MEval}, {@code MPredict}: the training step, evaluation and
  *       prediction graphs, each a {@link dev.nnet.runtime.backend.CompiledGraph} (fed by name).

@@ -12,8 +12,11 @@ import dev.nnet.ir.DType;
 import dev.nnet.ir.Dim;
 import dev.nnet.ir.Signature;
 import dev.nnet.ir.TensorType;
+import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.init.Initializer;
 import dev.nnet.runtime.checkpoint.Checkpoint;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Modifier;
 
@@ -112,6 +116,19 @@ final class ModelClassWriter {
         .addParameter(java.io.InputStream.class, "checkpoint")
         .addStatement("return new $L($T.load(checkpoint, $S).tensors())", className, Checkpoint.class,
             "the checkpoint stream of " + className).build());
+
+    MethodSpec.Builder init = MethodSpec.methodBuilder("initialized").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(ClassName.bestGuess(className))
+        .addJavadoc("A new model, initialized as {@code nnet train} initializes it with {@code seed} (the train "
+            + "block's is $L): the same values, drawn in the same order.\n", plan.seed())
+        .addParameter(long.class, "seed")
+        .addStatement("$T rng = new $T(seed)", SplittableRandom.class, SplittableRandom.class)
+        .addStatement("$T<String, $T> values = new $T<>()", Map.class, Tensor.class, LinkedHashMap.class);
+    for (ParamSpec p : java.util.stream.Stream.concat(plan.params().stream(), plan.optimizerState().stream()).toList()) {
+      init.addStatement("values.put($S, $L.create($L, rng))", p.name(), initializer(p.init()),
+          concreteShape(new TensorType(DType.F32, p.shape())));
+    }
+    type.addMethod(init.addStatement("return new $L(values)", className).build());
 
     type.addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
         .addJavadoc("Writes every value to {@code checkpoint}, atomically, in the format {@code nnet} reads.\n")
@@ -242,6 +259,20 @@ final class ModelClassWriter {
     }
     m.addStatement("return scores");
     type.addMethod(m.build());
+  }
+
+  /** Java that constructs {@code init}: every initializer is a record of numbers. */
+  private static com.palantir.javapoet.CodeBlock initializer(Initializer init) {
+    StringBuilder args = new StringBuilder();
+    for (RecordComponent c : init.getClass().getRecordComponents()) {
+      try {
+        Object v = c.getAccessor().invoke(init);
+        args.append(args.length() == 0 ? "" : ", ").append(v instanceof Double d ? Double.toString(d) : v);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName() + " of " + init, e);
+      }
+    }
+    return com.palantir.javapoet.CodeBlock.of("new $T($L)", init.getClass(), args);
   }
 
   /** The constant dims after the leading (batch) one, as Java ints, or null when one is symbolic. */

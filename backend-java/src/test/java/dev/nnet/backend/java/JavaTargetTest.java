@@ -106,6 +106,12 @@ class JavaTargetTest {
     float[] row = (float[]) tiny.getMethod("forward", float[].class).invoke(model, (Object) new float[] {0.5f, -1f, 2f, 0.25f});
     assertArrayEquals(java.util.Arrays.copyOf(reference.floats(), 3), row, "one row");
 
+    Object fresh = tiny.getMethod("initialized", long.class).invoke(null, 1L);
+    @SuppressWarnings("unchecked")
+    Map<String, Tensor> freshValues = (Map<String, Tensor>) tiny.getMethod("values").invoke(fresh);
+    assertEquals(values.keySet(), freshValues.keySet());
+    values.forEach((name, t) -> assertArrayEquals(t.floats(), freshValues.get(name).floats(), "initialized " + name));
+
     Tensor weight = (Tensor) tiny.getMethod("fc1Weight").invoke(model);
     assertArrayEquals(values.get("fc1.weight").floats(), weight.floats(), "named accessor");
 
@@ -160,7 +166,7 @@ class JavaTargetTest {
     return InMemoryCompiler.compile(sources, true).loadClass("dev.nnet.tiny.Tiny");
   }
 
-  /** Parameters and optimizer state initialized as the trainer does. */
+  /** Parameters and optimizer state initialized as the trainer does (seed 1). */
   static Map<String, Tensor> initialValues(TrainingPlan plan) {
     SplittableRandom init = new SplittableRandom(1);
     Map<String, Tensor> values = new LinkedHashMap<>();
