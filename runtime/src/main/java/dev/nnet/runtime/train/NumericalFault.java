@@ -32,12 +32,13 @@ public final class NumericalFault extends RuntimeException {
   }
 
   private static String message(String what, String op, SourceSpan span, int epoch, int step, String kept) {
+    boolean located = span != null && span.isKnown();
     String where = op == null
-        ? "re-running the step found no node that produces it (a non-deterministic kernel?)"
-        : "it first appears in `" + op + "`" + (span != null && span.isKnown() ? " at " + span : " (no source line)");
-    return (span != null && span.isKnown() ? span + ": " : "") + "error: training stopped in epoch " + epoch
-        + ", step " + (step + 1) + ": " + what + "; " + where + ". " + kept
-        + ". help: guard the operation's domain (e.g. `log(x + 1e-7)`, `clamp`), or lower the learning rate";
+        ? "; re-running the step found no node that produces it (a non-deterministic kernel?)"
+        : ", first produced by `" + op + "`" + (located ? " here" : " (no source line)");
+    return (located ? span + ": " : "") + "error: training stopped in epoch " + epoch + ", step " + (step + 1) + ": "
+        + what + where + "\n  = " + kept
+        + "\n  = help: keep the operation in its domain (`log(x + 1e-7)`, `sqrt(max(x, 0.0))`, a clamp), or lower the learning rate";
   }
 
   /** The source span of the first node whose value was not finite, or {@link SourceSpan#NONE}. */

@@ -331,9 +331,9 @@ public final class Trainer {
    */
   private NumericalFault diagnose(String fault, Map<String, Tensor> feeds, long key, int epoch, int step) {
     Node first = new Executor(config.step()).firstNonFinite(feeds, key);
-    String kept = config.save() == null ? "Nothing was saved (the train block has no `save`)"
-        : epoch == 0 ? "No checkpoint was written (the fault is in the first epoch)"
-        : "The checkpoint of epoch " + epoch + " is kept: " + checkpointFile(config.save());
+    String kept = config.save() == null ? "nothing was saved (the train block has no `save`)"
+        : epoch == 0 ? "no checkpoint was written (the fault is in the first epoch)"
+        : "the checkpoint of epoch " + epoch + " is kept: " + checkpointFile(config.save());
     return new NumericalFault(fault, first == null ? null : first.op().text(),
         first == null ? null : first.span(), epoch + 1, step, kept);
   }

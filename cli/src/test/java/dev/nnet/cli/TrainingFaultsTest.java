@@ -1,0 +1,130 @@
+package dev.nnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnet.runtime.Tensor;
+import dev.nnet.runtime.checkpoint.Checkpoint;
+import dev.nnet.runtime.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Numerical faults stop training with a located error and keep the last good checkpoint; a
+ * checkpoint of another shape of model or of a diverged run is one clear error.
+ */
+class TrainingFaultsTest {
+  @TempDir
+  Path dir;
+
+  /** Output and exit code of one command. */
+  private record Ran(int code, String out, String err) {}
+
+  private Ran run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o));
+      System.setErr(new PrintStream(e));
+      int code = Main.run(args);
+      return new Ran(code, o.toString(), e.toString());
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** A one-layer model on the XOR table; {@code lossLine} is line 10 of the file. */
+  private Path program(String name, String layer, String lossLine) throws Exception {
+    Files.writeString(dir.resolve("xor.csv"), "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    Path f = dir.resolve(name);
+    Files.writeString(f, String.join("\n",
+        "model M() {",
+        "  fc = " + layer,
+        "  forward(x: [N, 2]) = x |> fc |> sigmoid",
+        "}",
+        "data d = csv(\"xor.csv\", header = true) {",
+        "  x: [2] = row[0..2]",
+        "  y: [1] = row[2..3]",
+        "}",
+        "train M() on d {",
+        "  " + lossLine,
+        "  optimizer = sgd(lr = 0.5)",
+        "  batch = 4",
+        "  epochs = 3",
+        "  shuffle = false",
+        "  save = \"" + dir.resolve("run").toString().replace("\\", "/") + "\"",
+        "}", ""));
+    return f;
+  }
+
+  @Test
+  void aNaNLossStopsAtOnceNamingTheOpAndLineAndKeepsTheLastGoodCheckpoint() throws Exception {
+    // log(1 - epoch) is 0 in the first epoch and -inf in the second.
+    Path f = program("nan.nnet", "Linear(2, 1)", "loss = mse(model(x), y) + log(1.0 - cast(epoch, f32))");
+    Ran r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("nan.nnet:10:"), r.err());
+    assertTrue(r.err().contains("training stopped in epoch 2, step 1: the loss is -Infinity"), r.err());
+    assertTrue(r.err().contains("first produced by `log` here"), r.err());
+    assertTrue(r.err().contains("checkpoint of epoch 1 is kept"), r.err());
+    assertFalse(r.out().contains("epoch 3/3"), r.out());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    Checkpoint kept = Checkpoint.load(Trainer.checkpointFile(dir.resolve("run")));
+    assertEquals("1", kept.metadata().get(Trainer.META_EPOCH));
+    kept.tensors().forEach((name, t) -> assertEquals(-1, t.firstNonFinite(), name));
+  }
+
+  @Test
+  void aNaNGradientWithAFiniteLossStopsTooNamingTheUpdateAndTheOp() throws Exception {
+    // sqrt at 0 is finite, its derivative is not: the loss stays finite, the weights would turn NaN.
+    Path f = program("grad.nnet", "Linear(2, 1)", "loss = mse(model(x), y) + sqrt(sum(model(x)) * 0.0)");
+    Ran r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("training stopped in epoch 1, step 1: the update of `fc."), r.err());
+    assertTrue(r.err().contains("grad.nnet:10:"), r.err());
+    assertTrue(r.err().contains("no checkpoint was written"), r.err());
+  }
+
+  @Test
+  void aCheckpointOfADifferentlyShapedModelIsOneErrorNamingFileAndParameter() throws Exception {
+    Path small = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
+    assertEquals(0, run("train", small.toString()).code());
+    Path wide = program("wide.nnet", "Linear(2, 3)", "loss = mse(sum(model(x), axis = 1, keepdims = true), y)");
+    Ran r = run("eval", "--split", "train", wide.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    String ckpt = Trainer.checkpointFile(dir.resolve("run")).toString();
+    assertTrue(r.err().contains(ckpt), r.err());
+    assertTrue(r.err().contains("parameter `fc.weight` is f32[1, 2] in the checkpoint but f32[3, 2]"), r.err());
+    assertTrue(r.err().contains("differently shaped model"), r.err());
+    Ran resumed = run("train", "--resume", wide.toString());
+    assertEquals(1, resumed.code());
+    assertTrue(resumed.err().contains("parameter `fc.weight`"), resumed.err());
+  }
+
+  @Test
+  void aCheckpointWithNaNWeightsIsOneErrorNamingFileAndParameter() throws Exception {
+    Path f = program("ok.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
+    assertEquals(0, run("train", f.toString()).code());
+    Path file = Trainer.checkpointFile(dir.resolve("run"));
+    Checkpoint good = Checkpoint.load(file);
+    Map<String, Tensor> tensors = new LinkedHashMap<>(good.tensors());
+    Tensor bias = tensors.get("fc.b").copy();
+    bias.floats()[0] = Float.NaN;
+    tensors.put("fc.b", bias);
+    new Checkpoint(tensors, good.metadata()).save(file);
+    Ran r = run("eval", "--split", "train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(file.toString()), r.err());
+    assertTrue(r.err().contains("parameter `fc.b` holds NaN at element 0"), r.err());
+  }
+}
