@@ -133,6 +133,12 @@ final class Tracer {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
       return v;
+    } catch (ArithmeticException overflow) {
+      // A size computed by a shape rule or dimension arithmetic left 64 bits; the innermost
+      // expression catches it first, so the error points at the expression that overflowed.
+      throw new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, e.span(),
+          "a size computed here does not fit in a 64-bit integer (" + overflow.getMessage() + ")")
+          .withHelp("sizes are at most " + String.format("%,d", Long.MAX_VALUE) + "; check the hyperparameters"));
     } finally {
       depth--;
     }
