@@ -49,8 +49,13 @@ public final class DataLoader {
     try {
       parts = read(plan.source(), baseDir);
     } catch (DataError e) {
-      throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
-          .withLabel("while reading this source"));
+      Diagnostic d = Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
+          .withLabel("while reading this source");
+      if (!Path.of(plan.source().path()).isAbsolute()) {
+        d = d.withHelp("`" + plan.source().path() + "` is resolved against the directory of the .nnet file that declares it, "
+            + baseDir);
+      }
+      throw new DataLoadError(d);
     }
     Map<String, Dim> bindings = bindSchema(plan, parts);
     Map<String, TensorType> fieldTypes = checkFields(plan, bindings);
@@ -165,7 +170,9 @@ public final class DataLoader {
     switch (spec.kind()) {
       case "csv" -> {
         boolean header = Boolean.TRUE.equals(spec.options().get("header"));
-        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT).read(path);
+        boolean allowNan = Boolean.TRUE.equals(spec.options().get("allow_nan"));
+        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT)
+            .allowNonFinite(allowNan).read(path);
         parts.put("rows", Map.of("row", table.values()));
       }
       case "mnist" -> {
