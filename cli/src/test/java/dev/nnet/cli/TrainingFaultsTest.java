@@ -127,4 +127,31 @@ class TrainingFaultsTest {
     assertTrue(r.err().contains(file.toString()), r.err());
     assertTrue(r.err().contains("parameter `fc.b` holds NaN at element 0"), r.err());
   }
+
+  @Test
+  void aLabelOutOfRangeNamesTheDataFileAndLineBeforeTraining() throws Exception {
+    Files.writeString(dir.resolve("labels.csv"), "a,b,y\n0,0,0\n0,1,1\n\n1,0,1\n1,1,2\n");
+    Path f = dir.resolve("labels.nnet");
+    Files.writeString(f, String.join("\n",
+        "model M() {",
+        "  fc = Linear(2, 2)",
+        "  forward(x: [N, 2]) = x |> fc",
+        "}",
+        "data d = csv(\"labels.csv\", header = true, shuffle = true) {",
+        "  x: [2] = row[0..2]",
+        "  label: i64 = cast(row[2], i64)",
+        "  split train = rows[0..]",
+        "}",
+        "train M() on d {",
+        "  loss = cross_entropy(model(x), label)",
+        "  optimizer = sgd(lr = 0.5)",
+        "  batch = 2",
+        "}", ""));
+    Ran r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    // Line 6 of the file (the blank line 4 counts), whatever the shuffle did to the rows.
+    assertTrue(r.err().contains(dir.resolve("labels.csv").toAbsolutePath() + ":6: `label` is 2, outside the 2 classes [0, 2)"),
+        r.err());
+    assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
+  }
 }
