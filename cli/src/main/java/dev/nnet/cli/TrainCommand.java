@@ -50,6 +50,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     TrainingPlan plan = checked.plan();
     Trainer.Config config = Plans.config(plan, splits, epochs);
+    if (!Plans.fitsInMemory(checked, config.batchSize())) {
+      return 1;
+    }
     Trainer trainer = new Trainer(config, backend, ProgressBar.toStdout());
     if (resume) {
       if (config.save() == null) {

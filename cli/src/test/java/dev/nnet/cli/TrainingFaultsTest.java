@@ -154,4 +154,27 @@ class TrainingFaultsTest {
         r.err());
     assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
   }
+
+  @Test
+  void summaryPrintsParameterAndActivationMemory() throws Exception {
+    Path f = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
+    Ran r = run("summary", f.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Parameter memory: 12 bytes (f32)"), r.out());
+    assertTrue(r.out().contains("Optimizer state: 0 bytes"), r.out());
+    assertTrue(r.out().matches("(?s).*Activation memory per training step: \\d+\\*N \\+ \\d+ bytes \\([\\d,]+ at batch 4\\).*"), r.out());
+  }
+
+  @Test
+  void aModelTooLargeForTheHeapIsALocatedErrorBeforeAnythingIsAllocated() throws Exception {
+    // 1e9 weights fit one Java array (so checking passes) but with one step's activations at
+    // batch 4, hundreds of gigabytes: more than any test JVM's heap.
+    Path f = program("huge.nnet", "Linear(2, 1000000000)", "loss = mse(sum(model(x), axis = 1, keepdims = true), y)");
+    Ran r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("huge.nnet:2:8: error[NNET0206]: training needs about"), r.err());
+    assertTrue(r.err().contains("12,000,000,000 for parameters"), r.err()); // weight [1e9, 2] and bias [1e9]
+    assertTrue(r.err().contains("`fc.weight` alone takes 8,000,000,000 bytes"), r.err());
+    assertFalse(r.err().contains("OutOfMemoryError") || r.err().contains("\tat "), r.err());
+  }
 }
