@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,22 +17,8 @@ class CheckWithoutDataTest {
   @TempDir
   Path dir;
 
-  /** Exit code, standard output and standard error of one command line. */
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o));
-      System.setErr(new PrintStream(e));
-      return new Run(Main.run(args), o.toString(), e.toString());
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   private Path file() throws Exception {
@@ -64,18 +48,18 @@ class CheckWithoutDataTest {
   @Test
   void checkSummaryAndCompileReadNoData() throws Exception {
     Path f = file();
-    Run check = run("check", f.toString());
+    CommandRun check = run("check", f.toString());
     assertEquals(0, check.code(), check.err());
     assertEquals("", check.err());
     assertEquals(0, run("summary", f.toString()).code());
-    Run ir = run("compile", "--emit", "ir", f.toString());
+    CommandRun ir = run("compile", "--emit", "ir", f.toString());
     assertEquals(0, ir.code(), ir.err());
     assertTrue(ir.out().contains("input \"epoch\""), ir.out());
   }
 
   @Test
   void trainReportsTheMissingFileAtTheSourceWithoutAStackTrace() throws Exception {
-    Run train = run("train", file().toString());
+    CommandRun train = run("train", file().toString());
     assertEquals(1, train.code());
     assertTrue(train.err().contains("error[NNET0401]"), train.err());
     assertTrue(train.err().contains("m.nnet:9:"), train.err());
@@ -84,13 +68,13 @@ class CheckWithoutDataTest {
 
   @Test
   void theFashionExampleChecksWithoutTheDataSet() {
-    Run check = run("check", "../examples/fashion/mlp.nnet");
+    CommandRun check = run("check", "../examples/fashion/mlp.nnet");
     assertEquals(0, check.code(), check.err());
   }
 
   @Test
   void anUnknownBackendIsAUsageErrorListingTheAvailableOnes() throws Exception {
-    Run train = run("train", "--backend", "tpu", file().toString());
+    CommandRun train = run("train", "--backend", "tpu", file().toString());
     assertEquals(2, train.code());
     assertTrue(train.err().contains("unknown backend `tpu`; available: reference"), train.err());
     assertEquals(2, run("eval", "--backend", "tpu", file().toString()).code());
@@ -116,7 +100,7 @@ class CheckWithoutDataTest {
         "  batch = 4",
         "  epochs = 2",
         "}", ""));
-    Run train = run("train", "--backend", "reference", f.toString());
+    CommandRun train = run("train", "--backend", "reference", f.toString());
     assertEquals(0, train.code(), train.err());
   }
 }

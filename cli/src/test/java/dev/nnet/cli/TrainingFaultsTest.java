@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.train.Trainer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,23 +22,8 @@ class TrainingFaultsTest {
   @TempDir
   Path dir;
 
-  /** Output and exit code of one command. */
-  private record Ran(int code, String out, String err) {}
-
-  private Ran run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o));
-      System.setErr(new PrintStream(e));
-      int code = Main.run(args);
-      return new Ran(code, o.toString(), e.toString());
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   /** A one-layer model on the XOR table; {@code lossLine} is line 10 of the file. */
@@ -71,7 +54,7 @@ class TrainingFaultsTest {
   void aNaNLossStopsAtOnceNamingTheOpAndLineAndKeepsTheLastGoodCheckpoint() throws Exception {
     // log(1 - epoch) is 0 in the first epoch and -inf in the second.
     Path f = program("nan.nnet", "Linear(2, 1)", "loss = mse(model(x), y) + log(1.0 - cast(epoch, f32))");
-    Ran r = run("train", f.toString());
+    CommandRun r = run("train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("nan.nnet:10:"), r.err());
     assertTrue(r.err().contains("training stopped in epoch 2, step 1: the loss is -Infinity"), r.err());
@@ -88,7 +71,7 @@ class TrainingFaultsTest {
   void aNaNGradientWithAFiniteLossStopsTooNamingTheUpdateAndTheOp() throws Exception {
     // sqrt at 0 is finite, its derivative is not: the loss stays finite, the weights would turn NaN.
     Path f = program("grad.nnet", "Linear(2, 1)", "loss = mse(model(x), y) + sqrt(sum(model(x)) * 0.0)");
-    Ran r = run("train", f.toString());
+    CommandRun r = run("train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("training stopped in epoch 1, step 1: the update of `fc."), r.err());
     assertTrue(r.err().contains("grad.nnet:10:"), r.err());
@@ -100,13 +83,13 @@ class TrainingFaultsTest {
     Path small = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
     assertEquals(0, run("train", small.toString()).code());
     Path wide = program("wide.nnet", "Linear(2, 3)", "loss = mse(sum(model(x), axis = 1, keepdims = true), y)");
-    Ran r = run("eval", "--split", "train", wide.toString());
+    CommandRun r = run("eval", "--split", "train", wide.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     String ckpt = Trainer.checkpointFile(dir.resolve("run")).toString();
     assertTrue(r.err().contains(ckpt), r.err());
     assertTrue(r.err().contains("parameter `fc.weight` is f32[1, 2] in the checkpoint but f32[3, 2]"), r.err());
     assertTrue(r.err().contains("differently shaped model"), r.err());
-    Ran resumed = run("train", "--resume", wide.toString());
+    CommandRun resumed = run("train", "--resume", wide.toString());
     assertEquals(1, resumed.code());
     assertTrue(resumed.err().contains("parameter `fc.weight`"), resumed.err());
   }
@@ -122,7 +105,7 @@ class TrainingFaultsTest {
     bias.floats()[0] = Float.NaN;
     tensors.put("fc.b", bias);
     new Checkpoint(tensors, good.metadata()).save(file);
-    Ran r = run("eval", "--split", "train", f.toString());
+    CommandRun r = run("eval", "--split", "train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains(file.toString()), r.err());
     assertTrue(r.err().contains("parameter `fc.b` holds NaN at element 0"), r.err());
@@ -147,7 +130,7 @@ class TrainingFaultsTest {
         "  optimizer = sgd(lr = 0.5)",
         "  batch = 2",
         "}", ""));
-    Ran r = run("train", f.toString());
+    CommandRun r = run("train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     // Line 6 of the file (the blank line 4 counts), whatever the shuffle did to the rows.
     assertTrue(r.err().contains(dir.resolve("labels.csv").toAbsolutePath() + ":6: `label` is 2, outside the 2 classes [0, 2)"),
@@ -158,7 +141,7 @@ class TrainingFaultsTest {
   @Test
   void summaryPrintsParameterAndActivationMemory() throws Exception {
     Path f = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
-    Ran r = run("summary", f.toString());
+    CommandRun r = run("summary", f.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Parameter memory: 12 bytes (f32)"), r.out());
     assertTrue(r.out().contains("Optimizer state: 0 bytes"), r.out());
@@ -170,7 +153,7 @@ class TrainingFaultsTest {
     // 1e9 weights fit one Java array (so checking passes) but with one step's activations at
     // batch 4, hundreds of gigabytes: more than any test JVM's heap.
     Path f = program("huge.nnet", "Linear(2, 1000000000)", "loss = mse(sum(model(x), axis = 1, keepdims = true), y)");
-    Ran r = run("train", f.toString());
+    CommandRun r = run("train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("huge.nnet:2:8: error[NNET0206]: training needs about"), r.err());
     assertTrue(r.err().contains("12,000,000,000 for parameters"), r.err()); // weight [1e9, 2] and bias [1e9]
