@@ -160,4 +160,32 @@ class TrainingFaultsTest {
     assertTrue(r.err().contains("`fc.weight` alone takes 8,000,000,000 bytes"), r.err());
     assertFalse(r.err().contains("OutOfMemoryError") || r.err().contains("\tat "), r.err());
   }
+
+  @Test
+  void aGatherIndexOutOfItsTableNamesTheDataFileAndLine() throws Exception {
+    Files.writeString(dir.resolve("ids.csv"), "0,1\n2,0\n3,1\n");
+    Path f = dir.resolve("ids.nnet");
+    Files.writeString(f, String.join("\n",
+        "layer Lookup() {",
+        "  param table: [3, 1] = uniform(-1.0, 1.0)",
+        "  forward(i: i64[N]) -> [N, 1] = gather(table, i)",
+        "}",
+        "model M() {",
+        "  emb = Lookup()",
+        "  forward(i: i64[N]) -> [N, 1] = emb(i)",
+        "}",
+        "data d = csv(\"ids.csv\") {",
+        "  id: i64 = cast(row[0], i64)",
+        "  y: [1] = row[1..2]",
+        "  split train = rows[0..]",
+        "}",
+        "train M() on d {",
+        "  loss = mse(model(id), y)",
+        "  optimizer = sgd(lr = 0.1)",
+        "}", ""));
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(dir.resolve("ids.csv").toAbsolutePath() + ":3: `id` is 3, outside the 3 rows [0, 3) of the "
+        + "table it indexes (`gather` at " + f + ":3:"), r.err());
+  }
 }

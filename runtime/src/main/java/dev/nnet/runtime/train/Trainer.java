@@ -246,7 +246,7 @@ public final class Trainer {
     if (train == null) {
       throw new IllegalArgumentException("the data has no `train` split; it has " + config.splits().keySet());
     }
-    ClassIndexCheck.check(config.step(), config.stepSignature(), train, "train");
+    IndexFieldCheck.check(config.step(), config.stepSignature(), train, "train");
     if (config.save() != null) {
       Checkpoint.removeInterruptedSaves(checkpointFile(config.save()));
     }
@@ -341,7 +341,7 @@ public final class Trainer {
 
   /** Loss and metrics over a whole split, in evaluation mode. */
   public Scores evaluate(Dataset data) {
-    ClassIndexCheck.check(config.eval(), config.evalSignature(), data, "evaluated");
+    IndexFieldCheck.check(config.eval(), config.evalSignature(), data, "evaluated");
     Batches batches = Batches.of(data, Math.max(config.batchSize(), 256)).inOrder();
     ScoreSums sums = new ScoreSums(lossSlot(eval), metricSlots(eval));
     BatchIterator it = batches.epoch(0);
