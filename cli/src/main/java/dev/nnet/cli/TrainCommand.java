@@ -50,7 +50,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     TrainingPlan plan = checked.plan();
     Trainer.Config config = Plans.config(plan, splits, epochs);
-    if (!Plans.fitsInMemory(checked, config.batchSize())) {
+    // A batch is never larger than the split it comes from.
+    Dataset train = splits.get("train");
+    int batch = train == null ? config.batchSize() : Math.max(1, Math.min(config.batchSize(), train.size()));
+    if (!Plans.fitsInMemory(checked, batch)) {
       return 1;
     }
     Trainer trainer = new Trainer(config, backend, ProgressBar.toStdout());
