@@ -58,7 +58,7 @@ class TrainingFaultsTest {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("nan.nnet:10:"), r.err());
     assertTrue(r.err().contains("training stopped in epoch 2, step 1: the loss is -Infinity"), r.err());
-    assertTrue(r.err().contains("first produced by `log` here"), r.err());
+    assertTrue(r.err().contains("first produced by `log`, computing the expression here"), r.err());
     assertTrue(r.err().contains("checkpoint of epoch 1 is kept"), r.err());
     assertFalse(r.out().contains("epoch 3/3"), r.out());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());

@@ -35,7 +35,7 @@ public final class NumericalFault extends RuntimeException {
     boolean located = span != null && span.isKnown();
     String where = op == null
         ? "; re-running the step found no node that produces it (a non-deterministic kernel?)"
-        : ", first produced by `" + op + "`" + (located ? " here" : " (no source line)");
+        : ", first produced by `" + op + "`" + (located ? ", computing the expression here or its gradient" : " (no source line)");
     return (located ? span + ": " : "") + "error: training stopped in epoch " + epoch + ", step " + (step + 1) + ": "
         + what + where + "\n  = " + kept
         + "\n  = help: keep the operation in its domain (`log(x + 1e-7)`, `sqrt(max(x, 0.0))`, a clamp), or lower the learning rate";
