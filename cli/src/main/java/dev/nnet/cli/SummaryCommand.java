@@ -5,6 +5,7 @@ import dev.nnet.check.LayerInstance;
 import dev.nnet.check.TrainingMemory;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.ir.TensorType;
+import dev.nnet.opt.MemoryPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +31,12 @@ final class SummaryCommand implements Callable<Integer> {
     if (r.plans().isEmpty()) {
       for (LayerInstance m : models) {
         System.out.print(render(m));
+        long values = m.allParams().stream().filter(p -> p.shape().numel().isConstant())
+            .mapToLong(p -> p.shape().numel().constant()).reduce(0, Math::addExact);
+        System.out.printf("Parameter memory: %,d bytes (f32, buffers included)%n", Math.multiplyExact(values, 4L));
+        if (m.traced() != null) {
+          System.out.printf("Activation memory of forward: %s bytes%n", MemoryPlan.of(m.traced()).peakBytes());
+        }
       }
     }
     for (TrainingPlan p : r.plans()) {
@@ -42,7 +49,7 @@ final class SummaryCommand implements Callable<Integer> {
   /** The memory lines of a train block: parameters, optimizer state, one step's activations. */
   static String memory(TrainingMemory m, int batch) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("Parameter memory: %,d bytes (f32)%n", m.parameterBytes()));
+    sb.append(String.format("Parameter memory: %,d bytes (f32, buffers included)%n", m.parameterBytes()));
     sb.append(String.format("Optimizer state: %,d bytes%n", m.stateBytes()));
     long act = m.activationBytes(batch);
     sb.append(String.format("Activation memory per training step: %s bytes%s%n", m.activationBytes(),

@@ -143,9 +143,19 @@ class TrainingFaultsTest {
     Path f = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");
     CommandRun r = run("summary", f.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("Parameter memory: 12 bytes (f32)"), r.out());
+    assertTrue(r.out().contains("Parameter memory: 12 bytes (f32, buffers included)"), r.out());
     assertTrue(r.out().contains("Optimizer state: 0 bytes"), r.out());
     assertTrue(r.out().matches("(?s).*Activation memory per training step: \\d+\\*N \\+ \\d+ bytes \\([\\d,]+ at batch 4\\).*"), r.out());
+  }
+
+  @Test
+  void summaryOfAModelWithoutATrainBlockPrintsItsMemoryToo() throws Exception {
+    Path f = dir.resolve("model.nnet");
+    Files.writeString(f, "model M() {\n  fc = Linear(4, 3)\n  forward(x: [N, 4]) = x |> fc\n}\n");
+    CommandRun r = run("summary", f.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Parameter memory: 60 bytes (f32, buffers included)"), r.out());
+    assertTrue(r.out().matches("(?s).*Activation memory of forward: \\d+\\*N( \\+ \\d+)? bytes.*"), r.out());
   }
 
   @Test
