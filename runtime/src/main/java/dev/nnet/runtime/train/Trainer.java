@@ -137,7 +137,7 @@ public final class Trainer {
    * @throws CheckpointError naming the file and the first parameter that does not fit
    */
   public void load(Checkpoint checkpoint, Path file) {
-    take(checkpoint, file, config.params());
+    values.putAll(CheckpointMatch.tensors(checkpoint, file, config.params(), values, config.modelName()));
   }
 
   /**
@@ -150,64 +150,12 @@ public final class Trainer {
    * @throws CheckpointError if the checkpoint belongs to another model, seed or shape of model
    */
   public int resume(Checkpoint checkpoint, Path file) {
-    Map<String, String> meta = checkpoint.metadata();
-    String model = meta.get(META_MODEL);
-    if (model != null && !model.equals(config.modelName())) {
-      throw CheckpointError.of(file, "belongs to model `" + model + "`, not `" + config.modelName()
-          + "`; point `save` at another run directory or delete the checkpoint to start afresh");
-    }
-    String seed = meta.get(META_SEED);
-    if (seed != null && !seed.equals(Long.toString(config.seed()))) {
-      throw CheckpointError.of(file, "was trained with seed " + seed + ", this run has seed " + config.seed()
-          + ": resuming would not reproduce the run; set `seed = " + seed + "` or train afresh without --resume");
-    }
-    int epoch = savedEpoch(meta, file);
-    take(checkpoint, file, config.params());
-    take(checkpoint, file, config.state());
+    int epoch = CheckpointMatch.completedEpochs(checkpoint, file, config.modelName(), config.seed());
+    Map<String, Tensor> params = CheckpointMatch.tensors(checkpoint, file, config.params(), values, config.modelName());
+    values.putAll(CheckpointMatch.tensors(checkpoint, file, config.state(), values, config.modelName()));
+    values.putAll(params);
     startEpoch = epoch;
     return epoch;
-  }
-
-  private static int savedEpoch(Map<String, String> meta, Path file) {
-    String text = meta.get(META_EPOCH);
-    try {
-      int epoch = text == null ? -1 : Integer.parseInt(text);
-      if (epoch >= 0) {
-        return epoch;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below with the other malformed values
-    }
-    throw CheckpointError.of(file, "has no valid completed-epoch count (metadata `epoch` is "
-        + (text == null ? "missing" : "\"" + text + "\"") + "), so training cannot resume from it; "
-        + "train afresh without --resume");
-  }
-
-  /** Copies the checkpoint's tensors for {@code specs} into the values, checking each first. */
-  private void take(Checkpoint checkpoint, Path file, List<ParamSpec> specs) {
-    Map<String, Tensor> taken = new LinkedHashMap<>();
-    for (ParamSpec p : specs) {
-      Tensor mine = values.get(p.name());
-      Tensor saved = checkpoint.tensors().get(p.name());
-      if (saved == null) {
-        throw CheckpointError.of(file, "has no tensor `" + p.name() + "`, which model `" + config.modelName()
-            + "` has: it belongs to a different model (or an older version of this one); train afresh or "
-            + "point at this model's checkpoint");
-      }
-      if (saved.dtype() != mine.dtype() || !java.util.Arrays.equals(saved.shape(), mine.shape())) {
-        throw CheckpointError.of(file, "parameter `" + p.name() + "` is " + saved.dtype().name().toLowerCase()
-            + java.util.Arrays.toString(saved.shape()) + " in the checkpoint but " + mine.dtype().name().toLowerCase()
-            + java.util.Arrays.toString(mine.shape()) + " in model `" + config.modelName()
-            + "`: the checkpoint belongs to a differently shaped model; train afresh or point at this model's checkpoint");
-      }
-      int bad = saved.firstNonFinite();
-      if (bad >= 0) {
-        throw CheckpointError.of(file, "parameter `" + p.name() + "` holds " + saved.getFlat(bad) + " at element "
-            + bad + ": the run that saved it had diverged; use an earlier checkpoint or train afresh");
-      }
-      taken.put(p.name(), saved);
-    }
-    values.putAll(taken);
   }
 
   /**
