@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * most kills land in the middle of a checkpoint write.
  */
 class ResumeAfterKillTest {
-  private static final int EPOCHS = 400;
-  private static final int KILLS = 4;
+  private static final int EPOCHS = 300;
+  private static final int KILLS = 3;
 
   @TempDir
   Path dir;
@@ -49,7 +49,7 @@ class ResumeAfterKillTest {
     for (int k = 0; k < KILLS; k++) {
       Process p = start(killed, true);
       awaitTraining(p, killed, k);
-      // Each kill lands somewhere in (at most) a quarter of the training time, so the runs progress.
+      // Each kill lands within a third of the training time, so the runs progress.
       if (!p.waitFor(random.nextLong(window / KILLS), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
         p.waitFor(10, TimeUnit.SECONDS);
@@ -102,8 +102,11 @@ class ResumeAfterKillTest {
   }
 
   private static Process start(Path run, boolean resume, String... more) throws IOException {
+    // C1 only and the serial collector: these runs are short, so start-up dominates them, and the
+    // numbers do not depend on the JIT (Java floating point is strict).
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "xor.nnet"));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "train", "xor.nnet"));
     if (more.length == 0) {
       command.addAll(List.of("--epochs", Integer.toString(EPOCHS)));
     }
