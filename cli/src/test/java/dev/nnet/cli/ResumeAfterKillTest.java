@@ -39,27 +39,32 @@ class ResumeAfterKillTest {
     Path whole = example(dir.resolve("whole"));
     Path killed = example(dir.resolve("killed"));
     Process reference = start(whole, true);
-    long trainingStarts = awaitTraining(reference, whole, 0);
+    long trainingStarts = awaitProgress(reference, whole, 0);
     assertEquals(0, finish(reference, whole), () -> log(whole));
     long window = Math.max(20, (System.nanoTime() - trainingStarts) / 1_000_000);
 
     long seed = System.nanoTime();
     Random random = new Random(seed);
     List<Integer> epochsAfterKills = new ArrayList<>();
+    int midWrite = 0; // kills that left a half-written checkpoint behind (by chance: not asserted)
     for (int k = 0; k < KILLS; k++) {
+      int before = savedEpoch(killed);
       Process p = start(killed, true);
-      awaitTraining(p, killed, k);
-      // Each kill lands within a third of the training time, so the runs progress.
+      awaitProgress(p, killed, before);
+      // Each kill lands within a third of the remaining training time after the process's first
+      // epoch: in a step, in validation or in a checkpoint write, wherever the random delay falls.
       if (!p.waitFor(random.nextLong(window / KILLS), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
         p.waitFor(10, TimeUnit.SECONDS);
       }
       epochsAfterKills.add(savedEpoch(killed));
+      midWrite += tempFiles(killed);
     }
     Process last = start(killed, true);
     assertEquals(0, finish(last, killed), () -> log(killed));
 
-    String context = "kill seed " + seed + ", epochs saved after each kill " + epochsAfterKills + "\n" + log(killed);
+    String context = "kill seed " + seed + ", epochs saved after each kill " + epochsAfterKills + ", temp files left by kills "
+        + midWrite + "\n" + log(killed);
     assertTrue(epochsAfterKills.stream().anyMatch(e -> e > 0 && e < EPOCHS),
         () -> "no kill landed during training, so nothing was resumed; " + context);
     Checkpoint expected = Checkpoint.load(Trainer.checkpointFile(whole.resolve("runs/xor")));
@@ -70,6 +75,7 @@ class ResumeAfterKillTest {
       assertArrayEquals(e.getValue().floats(), actual.tensor(e.getKey()).floats(), e.getKey() + ": " + context);
     }
     assertTrue(log(killed).contains("resumed from"), context);
+    System.out.println("ResumeAfterKillTest: " + context.lines().findFirst().orElse(""));
     try (Stream<Path> files = Files.list(killed.resolve("runs/xor"))) {
       assertEquals(List.of("checkpoint.nnetckpt"), files.map(f -> f.getFileName().toString()).toList(),
           "the temp files of interrupted saves are cleaned up; " + context);
@@ -119,17 +125,13 @@ class ResumeAfterKillTest {
   }
 
   /**
-   * Waits until the {@code (started+1)}-th process of a run directory says it begins training (after
-   * JVM start, compilation and data loading, which take most of a short run); returns that time.
+   * Waits until the process has saved an epoch of its own (the run directory's checkpoint is past
+   * {@code before}), so that the kill that follows lands in training, not in JVM start-up or
+   * compilation, which take most of a short run on a loaded machine; returns that time.
    */
-  private static long awaitTraining(Process p, Path run, int started) throws InterruptedException {
+  private static long awaitProgress(Process p, Path run, int before) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      String log = log(run);
-      int begun = log.split("resumed from|training from the start", -1).length - 1;
-      if (begun > started) {
-        return System.nanoTime();
-      }
+    while (System.nanoTime() < deadline && p.isAlive() && savedEpoch(run) <= before) {
       Thread.sleep(2);
     }
     return System.nanoTime();
@@ -141,6 +143,15 @@ class ResumeAfterKillTest {
       throw new AssertionError("training did not finish in 60 s\n" + log(run));
     }
     return p.exitValue();
+  }
+
+  /** The temp files of interrupted checkpoint writes in the run directory. */
+  private static int tempFiles(Path run) throws IOException {
+    try (Stream<Path> files = Files.list(run.resolve("runs/xor"))) {
+      return (int) files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return 0;
+    }
   }
 
   /** The epochs the run directory's checkpoint has completed, 0 without one. */
