@@ -29,6 +29,14 @@ public final class Main implements Runnable {
       line.getErr().println("nnet: " + ex.getMessage());
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // The checks before training estimate memory; this is the last resort when the estimate was
+      // short (a kernel's scratch space, fragmentation): a message, never a stack trace.
+      System.err.println("nnet: out of memory (the Java heap holds at most " + String.format("%,d", Runtime.getRuntime().maxMemory())
+          + " bytes); use smaller layers or batches, or give Java more memory (`java -Xmx8g -jar nnet.jar ...`)");
+      return 1;
+    }
   }
 }

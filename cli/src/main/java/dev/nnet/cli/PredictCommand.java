@@ -31,7 +31,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Dataset data = m.data();
     Dataset rows = data.slice(0, Math.min(Math.max(0, limit), data.size()));
-    Map<String, Tensor> feeds = new LinkedHashMap<>(m.weights());
+    Map<String, Tensor> feeds = new LinkedHashMap<>(m.withWeights(model.split).values());
     feeds.putAll(rows.columns());
     CompiledGraph predict = m.backend().compile(m.plan().predict(), m.plan().predictSignature());
     String output = predict.signature().outputs(Signature.OutputRole.OUTPUT).get(0).name();

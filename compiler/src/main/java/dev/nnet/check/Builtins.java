@@ -187,9 +187,10 @@ final class Builtins {
     defineInitializers(s);
     defineOptimizers(s);
     define(s, "csv", (t, a, span) -> {
-      a.expectAtMost(1, "path", "header", "shuffle", "seed");
+      a.expectAtMost(1, "path", "header", "allow_nan", "shuffle", "seed");
       Map<String, Object> opts = new LinkedHashMap<>();
       opts.put("header", a.bool(-1, "header", false));
+      opts.put("allow_nan", a.bool(-1, "allow_nan", false));
       rowOrder(a, opts);
       return new Val.Source(new DataSourceSpec("csv", a.string(0, "path", null), opts, span));
     });

@@ -133,6 +133,12 @@ final class Tracer {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
       return v;
+    } catch (ArithmeticException overflow) {
+      // A size computed by a shape rule or dimension arithmetic left 64 bits; the innermost
+      // expression catches it first, so the error points at the expression that overflowed.
+      throw new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, e.span(),
+          "a size computed here does not fit in a 64-bit integer (" + overflow.getMessage() + ")")
+          .withHelp("sizes are at most " + String.format("%,d", Long.MAX_VALUE) + "; check the hyperparameters"));
     } finally {
       depth--;
     }
@@ -515,6 +521,7 @@ final class Tracer {
       throw error(ErrorCode.SYNTAX, p.span(), "`" + p.name() + "` needs a tensor type such as `[out, in]`");
     }
     Shape shape = evalShape(p.type(), scope);
+    checkAllocatable(p, shape, inst);
     Initializer init = new Initializer.Zeros();
     if (p.init() != null) {
       Val v = eval(p.init(), scope);
@@ -543,6 +550,36 @@ final class Tracer {
     Val.Tensor value = new Val.Tensor(node, p.span());
     scope.define(p.name(), value);
     types.record(p.nameSpan(), value);
+  }
+
+  /**
+   * The most elements one tensor can have: the runtime keeps a tensor in one Java array. A larger
+   * parameter could never be allocated, on any machine, so it is an error now, at the line that
+   * asks for it, rather than an overflow or OutOfMemoryError when training starts.
+   */
+  static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private void checkAllocatable(Member.Param p, Shape shape, LayerInstance inst) throws CheckError {
+    String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
+    SourceSpan at = inst.definedAt() != null && inst.definedAt().isKnown() ? inst.definedAt() : p.span();
+    Dim numel;
+    try {
+      numel = shape.numel();
+    } catch (ArithmeticException e) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, at, "parameter `" + name + "` of shape " + shape
+          + " has more elements than a 64-bit integer can count").withHelp("use smaller sizes"));
+    }
+    if (!numel.isConstant() || numel.constant() <= MAX_TENSOR_ELEMENTS) {
+      return;
+    }
+    Diagnostic d = Diagnostic.error(ErrorCode.TOO_LARGE, at, String.format(
+        "parameter `%s` of shape %s has %,d elements (%,d bytes of f32); one tensor holds at most %,d elements",
+        name, shape, numel.constant(), Math.multiplyExact(numel.constant(), 4L), MAX_TENSOR_ELEMENTS))
+        .withLabel("asks for " + shape).withHelp("use smaller sizes; a layer this large could not be trained in memory");
+    if (!at.equals(p.span())) {
+      d = d.withRelated(p.span(), "`" + p.name() + "` is declared here");
+    }
+    throw new CheckError(d);
   }
 
   /** The shape a tensor type denotes in {@code scope}; every dim must be known (no new symbols). */

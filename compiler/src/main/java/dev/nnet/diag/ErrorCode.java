@@ -17,6 +17,8 @@ public enum ErrorCode {
   ARGUMENT_TYPE("NNET0202", "argument of the wrong kind"),
   INVALID_VALUE("NNET0203", "invalid value"),
   RECURSION("NNET0204", "recursion too deep"),
+  INTEGER_OVERFLOW("NNET0205", "integer out of range"),
+  TOO_LARGE("NNET0206", "too large for memory"),
   SHAPE_MISMATCH("NNET0301", "tensor shape does not match what is expected"),
   OP_SHAPE("NNET0302", "operation cannot combine these shapes"),
   DTYPE_MISMATCH("NNET0303", "wrong element type"),

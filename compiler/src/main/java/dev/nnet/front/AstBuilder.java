@@ -1,5 +1,7 @@
 package dev.nnet.front;
 
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
 import dev.nnet.front.ast.Decl;
 import dev.nnet.front.ast.Expr;
 import dev.nnet.front.ast.Import;
@@ -22,9 +24,16 @@ import org.antlr.v4.runtime.Token;
  */
 final class AstBuilder {
   private final String file;
+  /** Errors found while building: literals out of range (the grammar accepts any digits). */
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
 
   AstBuilder(String file) {
     this.file = file;
+  }
+
+  /** The errors found while building the AST, in source order. */
+  List<Diagnostic> diagnostics() {
+    return diagnostics;
   }
 
   Program program(ProgramContext ctx) {
@@ -333,7 +342,12 @@ final class AstBuilder {
         return new Expr.FloatLit(Double.parseDouble(f.FLOAT().getText().replace("_", "")), s);
       }
     } catch (NumberFormatException e) {
-      return new Expr.Error(s); // too large: the checker reports nothing more useful than the parser could
+      // Only an integer can fail (a float too large is infinity); an Expr.Error stops the checker
+      // without another message, so this is the one diagnostic.
+      diagnostics.add(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, s, "integer literal `" + p.getText()
+          + "` does not fit in 64 bits (at most " + String.format("%,d", Long.MAX_VALUE) + ")")
+          .withHelp("write a smaller number, or a float such as `1e30` where a float is meant"));
+      return new Expr.Error(s);
     }
     if (p instanceof StringLitContext str) {
       return new Expr.StringLit(unquote(str.STRING().getText()), s);

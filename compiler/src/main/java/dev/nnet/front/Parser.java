@@ -28,8 +28,11 @@ public final class Parser {
       parser.removeErrorListeners();
       parser.addErrorListener(errors);
       NNetParser.ProgramContext tree = parser.program();
-      Program program = new AstBuilder(source.path()).program(tree);
-      return new Result(program, List.copyOf(errors.diagnostics()));
+      AstBuilder builder = new AstBuilder(source.path());
+      Program program = builder.program(tree);
+      List<Diagnostic> all = new java.util.ArrayList<>(errors.diagnostics());
+      all.addAll(builder.diagnostics());
+      return new Result(program, List.copyOf(all));
     } catch (StackOverflowError e) {
       // Pathologically deep nesting; report it rather than crash.
       Diagnostic d = Diagnostic.error(ErrorCode.SYNTAX, new SourceSpan(source.path(), 1, 1, 1, 2),

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * division by a constant that does not divide exactly becomes an opaque atom), so two dims that are
  * equal as polynomials are {@link #equals equal}. That is what lets the checker compare {@code N * 784}
  * produced by a flatten with {@code N * 784} expected by a layer without running anything.
+ *
+ * <p>Coefficients are 64-bit and never wrap: arithmetic that would overflow throws {@link
+ * ArithmeticException} (from {@code Math.addExact} and {@code multiplyExact}), which the checker
+ * reports at the expression that computed it. A wrapped size would silently check another model.
  */
 public final class Dim implements Comparable<Dim> {
   /** Monomial key (sorted atom names joined by '*', "" for the constant term) to coefficient. */
@@ -57,7 +61,7 @@ public final class Dim implements Comparable<Dim> {
 
   public Dim plus(Dim o) {
     TreeMap<String, Long> t = new TreeMap<>(terms);
-    o.terms.forEach((k, v) -> t.merge(k, v, Long::sum));
+    o.terms.forEach((k, v) -> t.merge(k, v, Math::addExact));
     return new Dim(t, mergeDivisions(this, o));
   }
 
@@ -69,7 +73,7 @@ public final class Dim implements Comparable<Dim> {
     TreeMap<String, Long> t = new TreeMap<>();
     for (var a : terms.entrySet()) {
       for (var b : o.terms.entrySet()) {
-        t.merge(multiplyKeys(a.getKey(), b.getKey()), a.getValue() * b.getValue(), Long::sum);
+        t.merge(multiplyKeys(a.getKey(), b.getKey()), Math.multiplyExact(a.getValue(), b.getValue()), Math::addExact);
       }
     }
     return new Dim(t, mergeDivisions(this, o));
@@ -109,9 +113,9 @@ public final class Dim implements Comparable<Dim> {
     for (var e : terms.entrySet()) {
       long v = e.getValue();
       for (String atom : atoms(e.getKey())) {
-        v *= atomValue(atom, bindings);
+        v = Math.multiplyExact(v, atomValue(atom, bindings));
       }
-      sum += v;
+      sum = Math.addExact(sum, v);
     }
     return sum;
   }
