@@ -24,6 +24,8 @@ final class SignatureMatcher {
   private final String callee;
   private final LayerInstance layer;
   private final SourceSpan callSpan;
+  /** Which argument bound each variadic name ({@code *S}) in this call, to explain a later disagreement. */
+  private final java.util.Map<String, SameShapeMismatch.Side> packOwners = new java.util.HashMap<>();
 
   SignatureMatcher(Tracer tracer, String callee, LayerInstance layer, SourceSpan callSpan) {
     this.tracer = tracer;
@@ -38,7 +40,7 @@ final class SignatureMatcher {
         throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
             "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor"));
       }
-      unify(t, tensor, scope, p.name(), false);
+      unify(t, tensor, scope, p.name(), false, at);
     } else {
       scope.define(p.name(), checkKind(p.type(), v, at, callee, p.name()));
     }
@@ -49,11 +51,11 @@ final class SignatureMatcher {
       throw new CheckError(Diagnostic.error(ErrorCode.RESULT_SHAPE, at,
           "`" + callee + "` is declared to return a tensor but returns " + v.describe()));
     }
-    unify(t, new Val.Tensor(tensor.value(), at), scope, null, true);
+    unify(t, new Val.Tensor(tensor.value(), at), scope, null, true, at);
   }
 
-  private void unify(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result)
-      throws CheckError {
+  private void unify(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result,
+      SourceSpan at) throws CheckError {
     DType want = declared.dtype() == null ? DType.F32 : DType.parse(declared.dtype());
     if (want == null) {
       throw Tracer.error(ErrorCode.UNKNOWN_NAME, declared.span(), "unknown dtype `" + declared.dtype()
@@ -86,13 +88,21 @@ final class SignatureMatcher {
           pack.add(new Val.Int(shape.dim(i + k)));
         }
         Val bound = scope.lookup(v.name());
+        SameShapeMismatch.Side side = new SameShapeMismatch.Side(param, argumentText(at), dimsOf(pack), at);
         if (bound instanceof Val.ListV l) {
           if (!l.items().equals(pack)) {
+            SameShapeMismatch.Side owner = packOwners.get(v.name());
+            if (owner != null && !result) {
+              throw sameShapeMismatch(new SameShapeMismatch(callee, owner, side), declared, actual, scope);
+            }
             throw mismatch(declared, actual, scope, param, result, ErrorCode.SHAPE_MISMATCH,
                 "`*" + v.name() + "` is " + dimsText(l.items()) + " but here " + dimsText(pack), null);
           }
         } else {
           scope.define(v.name(), new Val.ListV(pack));
+          if (!result) {
+            packOwners.put(v.name(), side);
+          }
         }
         continue;
       }
@@ -140,6 +150,37 @@ final class SignatureMatcher {
       }
     }
     return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /** Two arguments declared with one {@code *S} differ: say so in their names, with the fix. */
+  private CheckError sameShapeMismatch(SameShapeMismatch m, TypeRef.Tensor declared, Val.Tensor actual, Scope scope) {
+    String got = actual.value().type().toString();
+    Diagnostic d = Diagnostic.error(ErrorCode.SHAPE_MISMATCH, callSpan, "`" + callee + "` needs `" + m.second().param()
+        + "` to have the shape of `" + m.first().param() + "`: " + m.detail())
+        .withLabel("`" + m.first().param() + "` and `" + m.second().param() + "` differ");
+    d = d.withRelated(m.first().at(), "`" + m.first().param() + "` is " + SameShapeMismatch.dimsText(m.first().dims()));
+    d = d.withRelated(m.second().at(), "`" + m.second().param() + "` is " + got);
+    d = d.withRelated(declared.span(), "declared " + expectedText(declared, scope) + ", the shape of `"
+        + m.first().param() + "`");
+    String help = m.help();
+    if (help != null) {
+      d = d.withHelp(help);
+    }
+    return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /** The source text of an argument when it is short and on one line, else null. */
+  private String argumentText(SourceSpan at) {
+    SourceFile file = at == null || !at.isKnown() ? null : tracer.source(at.file());
+    if (file == null || at.line() != at.endLine()) {
+      return null;
+    }
+    String text = file.slice(at);
+    return text.length() > 40 ? null : text;
+  }
+
+  private static List<Dim> dimsOf(List<Val> pack) {
+    return pack.stream().map(v -> ((Val.Int) v).value()).toList();
   }
 
   /** "write `Linear(128, 10)`" when the mismatching dim is a hyperparameter passed at the creation site. */
