@@ -62,10 +62,6 @@ final class SignatureMatcher {
           + "`; use f32, i64 or bool");
     }
     Shape shape = actual.value().shape();
-    if (actual.value().dtype() != want) {
-      throw mismatch(declared, actual, scope, param, result, ErrorCode.DTYPE_MISMATCH,
-          "element type " + want + " vs " + actual.value().dtype(), null);
-    }
     List<TypeRef.DimRef> dims = declared.dims();
     int variadic = -1;
     for (int i = 0; i < dims.size(); i++) {
@@ -75,6 +71,17 @@ final class SignatureMatcher {
     }
     int fixed = variadic < 0 ? dims.size() : dims.size() - 1;
     int rank = shape.rank();
+    if (actual.value().dtype() != want) {
+      CheckError err = mismatch(declared, actual, scope, param, result, ErrorCode.DTYPE_MISMATCH,
+          "element type " + want + " vs " + actual.value().dtype(), null);
+      // A cast fixes the element type only; with the rank wrong too it would not be the whole fix.
+      boolean rankFits = variadic < 0 ? rank == fixed : rank >= fixed;
+      String x = result ? null : argumentText(at);
+      if (rankFits && x != null && !at.equals(callSpan) && want != DType.BOOL) {
+        throw new CheckError(err.diagnostic().withHelp("convert it: `cast(" + x + ", " + want + ")`"));
+      }
+      throw err;
+    }
     if (variadic < 0 ? rank != fixed : rank < fixed) {
       throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
           "rank " + (variadic < 0 ? "" : "at least ") + fixed + " vs " + rank, null);
@@ -121,6 +128,16 @@ final class SignatureMatcher {
         String name = e instanceof Expr.Name n ? n.name() : null;
         String what = (name != null ? "dimension `" + name + "`" : "dimension " + (axis + 1))
             + " is " + wi.value() + " but the " + (result ? "result" : "argument") + " has " + have;
+        if (!result && flattensTo(shape, wi.value())) {
+          // [N, 1, 28, 28] into Linear(784, ...): the fix is flattening, not Linear(28, ...).
+          String x = argumentText(at);
+          String flat = Shape.of(shape.dim(0), wi.value()).toString();
+          CheckError err = mismatch(declared, actual, scope, param, false, ErrorCode.SHAPE_MISMATCH, what, null);
+          String edit = x == null || at.equals(callSpan) || x.equals(callee)
+              ? "`... |> flatten |> " + callee + "`" : "`" + callee + "(flatten(" + x + "))`";
+          throw new CheckError(err.diagnostic().withHelp("flatten the input to " + flat + " first: " + edit
+              + " (or a `Flatten()` layer before `" + callee + "`)"));
+        }
         throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
             what, name == null ? null : new String[] {name, have.toString()});
       }
@@ -134,7 +151,8 @@ final class SignatureMatcher {
     Diagnostic d;
     if (result) {
       d = Diagnostic.error(code, actual.origin(), "`" + callee + "` returns " + got + " but declares " + expected
-          + ": " + detail).withLabel("this is " + got).withRelated(declared.span(), "declared " + expected);
+          + ": " + detail).withLabel("this is " + got).withRelated(declared.span(), "declared " + expected)
+          .withHelp("declare what it returns, `-> " + got + "`, or change the computation that produces " + got);
     } else {
       SourceSpan site = layer != null && layer.definedAt().isKnown() && !layer.definedAt().equals(callSpan)
           ? layer.definedAt() : declared.span();
@@ -150,6 +168,21 @@ final class SignatureMatcher {
       }
     }
     return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /** Whether every axis after the first together has {@code want} elements (and there are several). */
+  private static boolean flattensTo(Shape shape, Dim want) {
+    if (shape.rank() < 3 || !want.isConstant()) {
+      return false;
+    }
+    long n = 1;
+    for (int i = 1; i < shape.rank(); i++) {
+      if (!shape.dim(i).isConstant()) {
+        return false;
+      }
+      n *= shape.dim(i).constant();
+    }
+    return n == want.constant();
   }
 
   /** Two arguments declared with one {@code *S} differ: say so in their names, with the fix. */

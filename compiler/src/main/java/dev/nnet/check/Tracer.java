@@ -42,6 +42,7 @@ final class Tracer {
   private final Map<Integer, String> producers = new java.util.HashMap<>();
   private final Lints lints;
   private int depth;
+  private final CallStack calls = new CallStack();
   private String pendingPath;
   private boolean mayInstantiate = true;
   private final TypeIndex types;
@@ -126,8 +127,7 @@ final class Tracer {
   Val eval(Expr e, Scope scope) throws CheckError {
     if (++depth > MAX_DEPTH) {
       depth = 0;
-      throw new CheckError(Diagnostic.error(ErrorCode.RECURSION, e.span(),
-          "evaluation nests deeper than " + MAX_DEPTH + " calls").withHelp("check for a function or layer that calls itself"));
+      throw calls.tooDeep(e.span(), MAX_DEPTH);
     }
     try {
       Val v = evalInner(e, scope);
@@ -306,6 +306,18 @@ final class Tracer {
   /** Calls a function or forward: binds parameters (matching tensor types), runs the body, checks the result. */
   Val callFunction(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
       throws CheckError {
+    calls.push(displayName, args.callSpan());
+    try {
+      return callFunctionTraced(fn, defining, args, displayName, layer);
+    } catch (CheckError e) {
+      throw CallStack.atCaller(e, displayName, args.callSpan());
+    } finally {
+      calls.pop();
+    }
+  }
+
+  private Val callFunctionTraced(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
+      throws CheckError {
     Scope scope = new Scope(defining);
     SignatureMatcher matcher = new SignatureMatcher(this, displayName, layer, args.callSpan());
     List<Member.FnDecl.Param> params = fn.params();
@@ -429,6 +441,14 @@ final class Tracer {
 
   /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */
   LayerInstance instantiate(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
+    try {
+      return instantiateTraced(def, args, span);
+    } catch (CheckError e) {
+      throw CallStack.atCaller(e, def.decl().name(), span);
+    }
+  }
+
+  private LayerInstance instantiateTraced(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
     Decl.Layer decl = def.decl();
     if (!mayInstantiate) {
       throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
@@ -725,6 +745,12 @@ final class Tracer {
 
   SourceFile source(String file) {
     return sources.get(file);
+  }
+
+  /** The source text of a span, for help lines that show an edit; {@code ...} when it is not at hand. */
+  String text(SourceSpan span) {
+    SourceFile file = span == null || !span.isKnown() ? null : sources.get(span.file());
+    return file == null || span.line() != span.endLine() ? "..." : file.slice(span);
   }
 
   static CheckError error(ErrorCode code, SourceSpan span, String message) {

@@ -12,6 +12,7 @@ import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.Shape;
 import dev.nnet.ir.Signature;
+import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.ParamSpec;
 import java.util.ArrayList;
@@ -212,7 +213,9 @@ final class TrainingLowering {
       dims.add(Dim.symbol("N"));
       dims.addAll(f.getValue().shape().dims());
       TensorType type = new TensorType(f.getValue().dtype(), new Shape(dims));
-      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), train.dataSpan()));
+      // A field's value originates at its declaration in the data block, so "produces" labels point there.
+      SourceSpan declared = data.fieldSpans().getOrDefault(f.getKey(), train.dataSpan());
+      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), declared));
     }
     // The counters are inputs of the step (0-based), so schedules and the like are ordinary expressions.
     for (String counter : List.of("epoch", "step")) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the checker on each fixture in {@code src/test/resources/fixtures}. A fixture states its
@@ -35,24 +35,19 @@ class DiagnosticFixtureTest {
     }
   }
 
+  private static final String[] FIXTURES = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch",
+      "matmul_shapes", "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting", "loss_shapes",
+      "library_errors", "train_field_origin", "shape_help"};
+
+  static String[] fixtures() {
+    return FIXTURES.clone();
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch", "matmul_shapes",
-      "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting", "loss_shapes"})
+  @MethodSource("fixtures")
   void reportsExactlyTheExpectedDiagnostics(String name) throws IOException {
     SourceFile file = fixture(name);
-    List<Expected> expected = new ArrayList<>();
-    String[] lines = file.text().split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      Matcher m = EXPECT.matcher(lines[i]);
-      Matcher h = HELP.matcher(lines[i]);
-      if (m.find()) {
-        expected.add(new Expected(i + 1, m.group(1), m.group(2), m.group(3).trim(), null));
-      } else if (h.find()) {
-        assertTrue(!expected.isEmpty() && expected.get(expected.size() - 1).line() == i,
-            name + ":" + (i + 1) + ": a `// help:` line must follow an expectation");
-        expected.set(expected.size() - 1, expected.get(expected.size() - 1).withHelp(h.group(1).trim()));
-      }
-    }
+    List<Expected> expected = expectations(name, file);
     assertTrue(!expected.isEmpty(), "fixture " + name + " states no expectation");
     Compiler.Result result = Compiler.check(file); // train blocks too: checking reads no data
     List<Diagnostic> actual = result.diagnostics();
@@ -66,6 +61,39 @@ class DiagnosticFixtureTest {
     }
   }
 
+  /** A shape or dtype error whose fix is knowable says it; each fixture states the help, or `(none)` where no fix is. */
+  @org.junit.jupiter.api.Test
+  void everyShapeExpectationStatesItsHelp() throws IOException {
+    for (String name : FIXTURES) {
+      for (Expected e : expectations(name, fixture(name))) {
+        assertTrue(!e.code().startsWith("NNET03") || e.help() != null,
+            name + ":" + e.line() + ": " + e.code() + " expectation without a `// help:` line");
+      }
+    }
+  }
+
+  /** The errors of std.nn functions are reported at the user's call, the library line a note. */
+  @org.junit.jupiter.api.Test
+  void libraryErrorsPointAtTheUsersCallWithTheLibraryLineAsANote() throws IOException {
+    Compiler.Result result = Compiler.check(fixture("library_errors"));
+    String text = render(result);
+    for (Diagnostic d : result.diagnostics()) {
+      assertEquals("library_errors.nnet", d.span().file(), text);
+    }
+    assertTrue(text.contains("= note: std/nn.nnet:"), text);
+    assertTrue(text.contains("inside `log_softmax`"), text);
+    assertTrue(text.contains("first called here"), text);
+  }
+
+  /** A data field used in a train block "produces" its value at its declaration in the data block. */
+  @org.junit.jupiter.api.Test
+  void trainBlockFieldsOriginateAtTheirDeclaration() throws IOException {
+    Compiler.Result result = Compiler.check(fixture("train_field_origin"));
+    Diagnostic d = result.diagnostics().get(0);
+    assertTrue(d.related().stream().anyMatch(r -> r.span().line() == 10 && r.label().equals("produces [N, 1]")),
+        render(result));
+  }
+
   @org.junit.jupiter.api.Test
   void shapeMismatchNamesBothShapesWhereTheyComeFromAndTheFix() throws IOException {
     Compiler.Result result = Compiler.check(fixture("shape_mismatch"), false);
@@ -75,6 +103,23 @@ class DiagnosticFixtureTest {
     assertTrue(text.contains("fc2 = Linear(256, classes)"), text);
     assertTrue(text.contains("N = batch size (from `x: [N, 784]` in `forward`, line 4)"), text);
     assertTrue(text.contains("help: write `Linear(128, classes)`"), text);
+  }
+
+  private static List<Expected> expectations(String name, SourceFile file) {
+    List<Expected> expected = new ArrayList<>();
+    String[] lines = file.text().split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      Matcher m = EXPECT.matcher(lines[i]);
+      Matcher h = HELP.matcher(lines[i]);
+      if (m.find()) {
+        expected.add(new Expected(i + 1, m.group(1), m.group(2), m.group(3).trim(), null));
+      } else if (h.find()) {
+        assertTrue(!expected.isEmpty() && expected.get(expected.size() - 1).line() == i,
+            name + ":" + (i + 1) + ": a `// help:` line must follow an expectation");
+        expected.set(expected.size() - 1, expected.get(expected.size() - 1).withHelp(h.group(1).trim()));
+      }
+    }
+    return expected;
   }
 
   private static boolean helpMatches(String expected, String actual) {
