@@ -43,6 +43,8 @@ final class Tracer {
   private final Lints lints;
   private int depth;
   private final CallStack calls = new CallStack();
+  /** The layer that declared each parameter name, so that two layers never share one by accident. */
+  private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
   private String pendingPath;
   private boolean mayInstantiate = true;
   private final TypeIndex types;
@@ -464,17 +466,13 @@ final class Tracer {
       if (m instanceof Member.Param p) {
         addParam(p, scope, inst);
       } else if (m instanceof Member.Field f) {
-          pendingPath = path.isEmpty() ? f.name() : path + "." + f.name();
-          Val v;
-          try {
-            v = eval(f.value(), scope);
-          } finally {
-            pendingPath = null;
-          }
+          String fieldPath = path.isEmpty() ? f.name() : path + "." + f.name();
+          Val v = evalField(f.value(), scope, fieldPath);
           if (v instanceof Val.Layer l) {
             inst.children().put(f.name(), l.instance());
             v = new Val.Layer(l.instance());
           }
+          addListedChildren(inst, f.name(), v);
           scope.define(f.name(), v);
           types.record(f.nameSpan(), v);
       } else if (m instanceof Member.Forward fw) {
@@ -484,6 +482,36 @@ final class Tracer {
       }
     }
     return inst;
+  }
+
+  /**
+   * A field's value, its layers named after it. The items of a list or tuple literal are named by
+   * position ({@code layers.0}, as PyTorch's ModuleList): unnamed, two layers in lists would get the
+   * same parameter names and silently share their weights.
+   */
+  private Val evalField(Expr value, Scope scope, String fieldPath) throws CheckError {
+    List<Expr> items = value instanceof Expr.ListLit l ? l.items() : value instanceof Expr.Tuple t ? t.items() : null;
+    if (items == null) {
+      return evalNamed(value, scope, fieldPath);
+    }
+    List<Val> vals = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      vals.add(evalField(items.get(i), scope, fieldPath + "." + i));
+    }
+    Val v = value instanceof Expr.ListLit ? new Val.ListV(vals) : new Val.TupleV(vals);
+    types.record(value.span(), v);
+    return v;
+  }
+
+  /** The layers inside a list or tuple field are children too, so summaries and parameter counts see them. */
+  private static void addListedChildren(LayerInstance inst, String name, Val v) {
+    List<Val> items = v instanceof Val.ListV l ? l.items() : v instanceof Val.TupleV t ? t.items() : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) instanceof Val.Layer l) {
+        inst.children().put(name + "." + i, l.instance());
+      }
+      addListedChildren(inst, name + "." + i, items.get(i));
+    }
   }
 
   private void bindHyperParams(Decl.Layer decl, Args args, Scope scope, LayerInstance inst) throws CheckError {
@@ -557,6 +585,15 @@ final class Tracer {
           .withLabel("constant initializer").withHelp("use a random initializer such as `xavier_uniform` or `he_normal`"));
     }
     String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
+    LayerInstance owner = paramOwners.putIfAbsent(name, inst);
+    if (owner != null && owner != inst) {
+      // Parameters are fed by name: two layers with one name would silently train one set of weights.
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, inst.definedAt(), "this `" + inst.decl().name()
+          + "` gets the parameter names of another layer (`" + name + "`), so the two would share their weights")
+          .withLabel("not named by a field").withRelated(owner.definedAt(), "the other layer named `" + name + "`")
+          .withHelp("create each layer as a field (`fc = " + inst.decl().name() + "(...)`) or as an item of a list "
+              + "field (`layers = [" + inst.decl().name() + "(...), ...]`)"));
+    }
     GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
