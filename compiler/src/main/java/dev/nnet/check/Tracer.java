@@ -378,6 +378,11 @@ final class Tracer {
           .withLabel("already softmax-ed").withHelp("pass the logits (remove the `softmax`); cross_entropy applies "
               + "log_softmax itself"));
     }
+    String unsuited = ActivationLoss.problem(producer, name);
+    if (unsuited != null) {
+      lints.warn(Diagnostic.warning(ErrorCode.ACTIVATION_BEFORE_LOSS, at, unsuited)
+          .withLabel("`" + producer + "` output").withHelp(ActivationLoss.fix(producer, name)));
+    }
     if (name.equals("mse") && "sigmoid".equals(producer)) {
       lints.warn(Diagnostic.warning(ErrorCode.SIGMOID_WITH_MSE, at,
           "a sigmoid output trained with `mse` learns slowly when it saturates")
