@@ -117,6 +117,13 @@ final class SignatureMatcher {
       Dim have = shape.dim(axis);
       Expr e = ((TypeRef.DimRef.Of) d).expr();
       if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        if (result) {
+          // A new name in a result type would bind to whatever comes out: the declaration checks nothing.
+          throw new CheckError(Diagnostic.error(ErrorCode.RESULT_SHAPE, n.span(), "`" + n.name() + "` in the declared "
+              + "result of `" + callee + "` is not bound by a parameter, so it would match any size (here " + have + ")")
+              .withLabel("not bound").withHelp("declare the size: a symbol the parameter types bind, a hyperparameter, "
+                  + "or an expression of them (here it is " + have + ")"));
+        }
         scope.define(n.name(), new Val.Int(have)); // first sight of a symbol: bind it
         continue;
       }

@@ -188,6 +188,14 @@ final class Tracer {
     }
     String suggestion = NameSuggester.closest(name, scope.visibleNames());
     Diagnostic d = Diagnostic.error(ErrorCode.UNKNOWN_NAME, span, "unknown name `" + name + "`").withLabel("not defined");
+    if (suggestion == null && name.matches("[A-Z][A-Za-z0-9_]?")) {
+      // A dimension symbol used outside the function whose parameter types bind it.
+      String origin = symbolOrigins.get(name);
+      throw new CheckError(d.withHelp("a dimension symbol such as `" + name + "` exists only in the body of the "
+          + "function whose parameter types bind it" + (origin == null ? "" : " (here: " + origin + ")")
+          + "; elsewhere pass the size as an `int` argument or hyperparameter, or read it from a tensor, "
+          + "such as `x.shape[0]`"));
+    }
     throw new CheckError(suggestion == null ? d : d.withHelp("did you mean `" + suggestion + "`?"));
   }
 
