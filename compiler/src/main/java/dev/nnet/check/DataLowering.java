@@ -66,6 +66,7 @@ final class DataLowering {
     SourceSchema schema = SourceSchema.of(s.spec());
     GraphBuilder g = new GraphBuilder();
     Tracer tracer = new Tracer(g, false, sources, lints, types);
+    tracer.ignoresMode("a data field is computed once, when the data is loaded, in evaluation mode");
     tracer.noteSymbol(SourceSchema.CSV_COLUMNS, SourceSchema.symbolOrigin(s.spec()));
     Scope scope = new Scope(globals);
     List<Signature.InputSlot> inputs = new ArrayList<>();

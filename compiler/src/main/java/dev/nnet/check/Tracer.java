@@ -43,6 +43,8 @@ final class Tracer {
   private final Lints lints;
   private int depth;
   private final CallStack calls = new CallStack();
+  /** Why the training mode never applies to what is traced here (data fields), or null. */
+  private String modeIgnored;
   /** The layer that declared each parameter name, so that two layers never share one by accident. */
   private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
   private String pendingPath;
@@ -386,7 +388,15 @@ final class Tracer {
           .withLabel("already softmax-ed").withHelp("pass the logits (remove the `softmax`); cross_entropy applies "
               + "log_softmax itself"));
     }
-    String unsuited = ActivationLoss.problem(producer, name);
+    if (modeIgnored != null && (name.equals("dropout") || name.equals("batch_norm"))) {
+      lints.warn(Diagnostic.warning(ErrorCode.MODE_IGNORED, args.callSpan(), "`" + name + "` behaves differently in "
+              + "training and evaluation, but " + modeIgnored + ", so it is always the evaluation " + (name.equals("dropout")
+              ? "identity" : "normalization with the running statistics"))
+          .withLabel("never in training mode")
+          .withHelp("apply it in the model (a `" + (name.equals("dropout") ? "Dropout" : "BatchNorm1d")
+              + "` layer), where train blocks turn training mode on"));
+    }
+        String unsuited = ActivationLoss.problem(producer, name);
     if (unsuited != null) {
       lints.warn(Diagnostic.warning(ErrorCode.ACTIVATION_BEFORE_LOSS, at, unsuited)
           .withLabel("`" + producer + "` output").withHelp(ActivationLoss.fix(producer, name)));
@@ -399,7 +409,12 @@ final class Tracer {
     }
   }
 
-  void warn(Diagnostic d) {
+  /** Says that what this tracer evaluates never runs in training mode, and why, so mode-dependent layers warn. */
+  void ignoresMode(String why) {
+    modeIgnored = why;
+  }
+
+    void warn(Diagnostic d) {
     lints.warn(d);
   }
 

@@ -33,7 +33,8 @@ public enum ErrorCode {
   CONSTANT_WEIGHT_INIT("NNET1004", "weights initialized to a constant"),
   ACTIVATION_BEFORE_LOSS("NNET1005", "final activation does not suit the loss"),
   LOSS_WITHOUT_GRADIENT("NNET1006", "loss has no gradient for any parameter"),
-  STATE_NEVER_UPDATED("NNET1007", "state read in evaluation is never updated");
+  STATE_NEVER_UPDATED("NNET1007", "state read in evaluation is never updated"),
+  MODE_IGNORED("NNET1008", "training-mode layer where the mode never applies");
 
   private final String id;
   private final String title;
