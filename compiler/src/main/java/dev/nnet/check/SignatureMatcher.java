@@ -77,14 +77,26 @@ final class SignatureMatcher {
       // A cast fixes the element type only; with the rank wrong too it would not be the whole fix.
       boolean rankFits = variadic < 0 ? rank == fixed : rank >= fixed;
       String x = result ? null : argumentText(at);
-      if (rankFits && x != null && !at.equals(callSpan) && want != DType.BOOL) {
+      boolean usable = x != null && !at.equals(callSpan) && want != DType.BOOL;
+      if (rankFits && usable) {
         throw new CheckError(err.diagnostic().withHelp("convert it: `cast(" + x + ", " + want + ")`"));
+      }
+      if (variadic < 0 && usable && fitsWithoutLastAxis(dims, shape, scope)) {
+        throw new CheckError(err.diagnostic().withHelp("drop the last axis of size 1 and convert: `cast(squeeze(" + x
+            + ", -1), " + want + ")`"));
       }
       throw err;
     }
     if (variadic < 0 ? rank != fixed : rank < fixed) {
-      throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
+      CheckError err = mismatch(declared, actual, scope, param, result,
+          result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
           "rank " + (variadic < 0 ? "" : "at least ") + fixed + " vs " + rank, null);
+      String x = result ? null : argumentText(at);
+      if (variadic < 0 && x != null && !at.equals(callSpan) && fitsWithoutLastAxis(dims, shape, scope)) {
+        // Labels read as a column ([N, 1]) where one per row ([N]) is declared.
+        throw new CheckError(err.diagnostic().withHelp("drop the last axis of size 1: `squeeze(" + x + ", -1)`"));
+      }
+      throw err;
     }
     int extra = rank - fixed;
     for (int i = 0; i < dims.size(); i++) {
@@ -175,6 +187,30 @@ final class SignatureMatcher {
       }
     }
     return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /**
+   * Whether {@code shape} is the declared (non-variadic) type plus a last axis of size 1: every
+   * declared dim already known equals the argument's, and the argument has one more axis, of size 1.
+   */
+  private boolean fitsWithoutLastAxis(List<TypeRef.DimRef> dims, Shape shape, Scope scope) {
+    if (shape.rank() != dims.size() + 1 || !shape.dim(dims.size()).isConstant() || shape.dim(dims.size()).constant() != 1) {
+      return false;
+    }
+    for (int i = 0; i < dims.size(); i++) {
+      Expr e = ((TypeRef.DimRef.Of) dims.get(i)).expr();
+      if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        continue;
+      }
+      try {
+        if (!(tracer.eval(e, scope) instanceof Val.Int w) || !w.value().equals(shape.dim(i))) {
+          return false;
+        }
+      } catch (CheckError notKnown) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether every axis after the first together has {@code want} elements (and there are several). */
