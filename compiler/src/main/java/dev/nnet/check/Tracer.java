@@ -47,7 +47,14 @@ final class Tracer {
   private String modeIgnored;
   /** The layer that declared each parameter name, so that two layers never share one by accident. */
   private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
+  /** The name of the next layer created: the field being evaluated, until a layer takes it. */
   private String pendingPath;
+  /**
+   * The field being evaluated and how many layers its expression has created: a second one (from a
+   * function returning two layers) is named {@code field.1}, so that its parameters are its own.
+   */
+  private String fieldPath;
+  private int fieldLayers;
   private boolean mayInstantiate = true;
   private final TypeIndex types;
 
@@ -113,11 +120,17 @@ final class Tracer {
    * model, {@code disc = Discriminator()}, gets parameters {@code disc.fc1.weight}).
    */
   Val evalNamed(Expr e, Scope scope, String path) throws CheckError {
+    String outerField = fieldPath;
+    int outerCount = fieldLayers;
     pendingPath = path;
+    fieldPath = path;
+    fieldLayers = 0;
     try {
       return eval(e, scope);
     } finally {
       pendingPath = null;
+      fieldPath = outerField;
+      fieldLayers = outerCount;
     }
   }
 
@@ -396,7 +409,7 @@ final class Tracer {
           .withHelp("apply it in the model (a `" + (name.equals("dropout") ? "Dropout" : "BatchNorm1d")
               + "` layer), where train blocks turn training mode on"));
     }
-        String unsuited = ActivationLoss.problem(producer, name);
+    String unsuited = ActivationLoss.problem(producer, name);
     if (unsuited != null) {
       lints.warn(Diagnostic.warning(ErrorCode.ACTIVATION_BEFORE_LOSS, at, unsuited)
           .withLabel("`" + producer + "` output").withHelp(ActivationLoss.fix(producer, name)));
@@ -414,7 +427,7 @@ final class Tracer {
     modeIgnored = why;
   }
 
-    void warn(Diagnostic d) {
+  void warn(Diagnostic d) {
     lints.warn(d);
   }
 
@@ -485,7 +498,8 @@ final class Tracer {
           "layers are created as fields, not inside `forward`").withLabel("creates a new `" + decl.name() + "` here")
           .withHelp("add a field such as `fc = " + decl.name() + "(...)` to the layer and use `fc` here"));
     }
-    String path = pendingPath == null ? "" : pendingPath;
+    String path = pendingPath != null ? pendingPath : fieldPath != null ? fieldPath + "." + fieldLayers : "";
+    fieldLayers++;
     pendingPath = null;
     Scope scope = new Scope(def.scope());
     LayerInstance inst = new LayerInstance(decl, path, scope, span);
@@ -616,11 +630,12 @@ final class Tracer {
     LayerInstance owner = paramOwners.putIfAbsent(name, inst);
     if (owner != null && owner != inst) {
       // Parameters are fed by name: two layers with one name would silently train one set of weights.
-      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, inst.definedAt(), "this `" + inst.decl().name()
-          + "` gets the parameter names of another layer (`" + name + "`), so the two would share their weights")
-          .withLabel("not named by a field").withRelated(owner.definedAt(), "the other layer named `" + name + "`")
-          .withHelp("create each layer as a field (`fc = " + inst.decl().name() + "(...)`) or as an item of a list "
-              + "field (`layers = [" + inst.decl().name() + "(...), ...]`)"));
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, inst.definedAt(), "two layers get the parameter "
+          + "name `" + name + "`, so they would share their weights")
+          .withLabel("this `" + inst.decl().name() + "` gets `" + name + "`")
+          .withRelated(owner.definedAt(), "this `" + owner.decl().name() + "` got `" + name + "` first")
+          .withHelp("give each layer a field of its own (`fc = " + owner.decl().name() + "(...)`), or put them in a "
+              + "list field (`layers = [...]`); a layer passed as a default argument has no field to be named after"));
     }
     GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));

@@ -9,7 +9,7 @@ import dev.nnet.runtime.ParamSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Layers held in list and tuple fields get parameters of their own, named by position. */
+/** Layers held in list and tuple fields, or made by a function for a field, get parameters of their own. */
 class LayerNamesTest {
   @Test
   void layersInListAndTupleFieldsAreNamedByPositionAndCounted() {
@@ -29,5 +29,21 @@ class LayerNamesTest {
     assertEquals(2 * (16 + 4) + (8 + 2) + (12 + 3), model.parameterCount());
     assertEquals(List.of("layers.0", "layers.1", "heads.0", "heads.1"),
         model.flatten().stream().skip(1).map(LayerInstance::path).toList());
+  }
+
+  @Test
+  void aSecondLayerThatAFunctionCreatesForAFieldIsNamedAfterIt() {
+    Compiler.Result r = Compiler.check(new SourceFile("pairs.nnet", """
+        fn pair(n: int) = [Linear(n, n), Linear(n, n)]
+        model Pairs() {
+          a = pair(4)
+          b = pair(4)
+          forward(x: [N, 4]) = x |> a[0] |> a[1] |> b[0] |> b[1]
+        }
+        """));
+    assertFalse(r.hasErrors(), r.diagnostics().toString());
+    List<String> names = r.models().get(0).allParams().stream().map(ParamSpec::name).toList();
+    // Before, the second layer of each pair took the names `weight` and `b`, and the two pairs shared them.
+    assertEquals(List.of("a.weight", "a.b", "a.1.weight", "a.1.b", "b.weight", "b.b", "b.1.weight", "b.1.b"), names);
   }
 }
