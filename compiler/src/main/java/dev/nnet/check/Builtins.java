@@ -380,7 +380,11 @@ final class Builtins {
       }
       dims.set(infer, rest);
     }
-    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    try {
+      return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    } catch (CheckError e) {
+      throw t.withRoundedDivision(e, span, dims);
+    }
   }
 
   /** total / known when known is a symbol (times a constant) that divides every term; else null. */

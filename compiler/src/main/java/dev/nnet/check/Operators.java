@@ -59,6 +59,9 @@ final class Operators {
         case "*": return new Val.Int(p.times(q));
         case "/":
           if (q.isConstant() && q.constant() == 0) throw Tracer.error(ErrorCode.INVALID_VALUE, span, "division by zero");
+          if (p.isConstant() && q.isConstant() && p.constant() % q.constant() != 0) {
+            tracer.noteRoundedDivision(new RoundedDivision(span, p.constant(), q.constant()));
+          }
           return new Val.Int(p.floorDiv(q));
         default:
           break;

@@ -47,6 +47,7 @@ final class Tracer {
   private String modeIgnored;
   /** The layer that declared each parameter name, so that two layers never share one by accident. */
   private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
+  private final List<RoundedDivision> roundedDivisions = new ArrayList<>();
   /** The name of the next layer created: the field being evaluated, until a layer takes it. */
   private String pendingPath;
   /**
@@ -420,6 +421,26 @@ final class Tracer {
           .withLabel("sigmoid output").withHelp("for a binary target, use `binary_cross_entropy` (or "
               + "`binary_cross_entropy_with_logits` on the logits)"));
     }
+  }
+
+  /** Remembers an int division that rounded down, for the help of a reshape that then does not fit. */
+  void noteRoundedDivision(RoundedDivision d) {
+    roundedDivisions.add(d);
+  }
+
+  /**
+   * A reshape to {@code target} at {@code span} that does not fit, explained by an int division that
+   * rounded down (the latest that explains it): the help, and the division as a note. Else the error as it is.
+   */
+  CheckError withRoundedDivision(CheckError e, SourceSpan span, List<Dim> target) {
+    for (int i = roundedDivisions.size() - 1; i >= 0 && e.diagnostic() != null; i--) {
+      RoundedDivision d = roundedDivisions.get(i);
+      if (d.explains(span, target)) {
+        return new CheckError(e.diagnostic().withHelp(d.help(text(d.at())))
+            .withRelated(d.within(span) ? null : d.at(), "rounded down here"));
+      }
+    }
+    return e;
   }
 
   /** Says that what this tracer evaluates never runs in training mode, and why, so mode-dependent layers warn. */
