@@ -37,8 +37,17 @@ final class SignatureMatcher {
   void checkArgument(Member.FnDecl.Param p, Val v, SourceSpan at, Scope scope) throws CheckError {
     if (p.type() instanceof TypeRef.Tensor t) {
       if (!(v instanceof Val.Tensor tensor)) {
-        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
-            "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor"));
+        Diagnostic d = Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
+            "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor");
+        // mse(prediction, 0.0): a number for an operand that must have another's shape is that shape filled.
+        SameShapeMismatch.Side owner = t.dims().size() == 1 && t.dims().get(0) instanceof TypeRef.DimRef.Variadic var
+            ? packOwners.get(var.name()) : null;
+        String number = argumentText(at);
+        if (owner != null && owner.text() != null && number != null && (v instanceof Val.Float || v instanceof Val.Int)) {
+          d = d.withHelp("for a tensor of " + number + " with the shape of `" + owner.param() + "`, write `fill("
+              + owner.text() + ".shape, " + number + ")`");
+        }
+        throw new CheckError(d);
       }
       unify(t, tensor, scope, p.name(), false, at);
     } else {
