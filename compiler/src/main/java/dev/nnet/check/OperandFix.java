@@ -71,8 +71,9 @@ final class OperandFix {
     return null;
   }
 
-  /** Parenthesizes an operand unless it is a name, a call or a member. */
-  private static String operand(String text) {
-    return text.matches("[A-Za-z_][A-Za-z_0-9.]*(\\(.*\\))?") ? text : "(" + text + ")";
+  /** Parenthesizes an operand for a postfix edit ({@code .T}, {@code [..., 0]}) unless it is a name, a call or a member. */
+  static String operand(String text) {
+    // One call without nested parentheses at most: `f(a) + g(b)` is not a call and gets parenthesized.
+    return text.matches("[A-Za-z_][A-Za-z_0-9.]*(\\([^()]*\\))?") ? text : "(" + text + ")";
   }
 }

@@ -42,7 +42,7 @@ record SameShapeMismatch(String callee, Side first, Side second) {
     Dim extra = longer.dims().get(longer.dims().size() - 1);
     String x = longer.text() == null ? longer.param() : longer.text();
     if (extra.isConstant() && extra.constant() == 1) {
-      return "drop the last axis of size 1: write `squeeze(" + x + ", -1)` (or `" + wrap(x) + "[..., 0]`), so both are "
+      return "drop the last axis of size 1: write `squeeze(" + x + ", -1)` (or `" + OperandFix.operand(x) + "[..., 0]`), so both are "
           + dimsText(shorter.dims());
     }
     if (callee.startsWith("binary_cross_entropy") && longer == first) {
@@ -51,10 +51,6 @@ record SameShapeMismatch(String callee, Side first, Side second) {
           + (shorter.text() == null ? shorter.param() : shorter.text()) + ", i64))`";
     }
     return null;
-  }
-
-  private static String wrap(String text) {
-    return text.matches("[A-Za-z_][A-Za-z_0-9.]*(\\(.*\\))?") ? text : "(" + text + ")";
   }
 
   /** Right-aligned broadcasting of the two shapes, or null when they do not broadcast. */
