@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.ConstantData;
@@ -380,7 +381,11 @@ final class Builtins {
       }
       dims.set(infer, rest);
     }
-    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    try {
+      return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    } catch (CheckError e) {
+      throw t.withRoundedDivision(e, span, dims);
+    }
   }
 
   /** total / known when known is a symbol (times a constant) that divides every term; else null. */
@@ -496,7 +501,10 @@ final class Builtins {
   static int normalizeAxis(long axis, int rank, SourceSpan span) throws CheckError {
     long k = axis < 0 ? axis + rank : axis;
     if (k < 0 || k >= rank) {
-      throw Tracer.error(ErrorCode.OP_SHAPE, span, "axis " + axis + " is out of range for a tensor of rank " + rank);
+      Diagnostic d = Diagnostic.error(ErrorCode.OP_SHAPE, span, "axis " + axis + " is out of range for a tensor of rank "
+          + rank);
+      throw new CheckError(rank == 0 ? d.withHelp("a scalar has no axes: leave `axis` out")
+          : d.withHelp("the axes of a rank-" + rank + " tensor are 0 to " + (rank - 1) + " (or -" + rank + " to -1, from the end)"));
     }
     return (int) k;
   }

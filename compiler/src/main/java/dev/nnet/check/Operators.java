@@ -100,6 +100,9 @@ final class Operators {
         case "*": return new Val.Int(exact(() -> p.times(q), text(p) + " * " + text(q), span));
         case "/":
           if (q.isConstant() && q.constant() == 0) throw Tracer.error(ErrorCode.INVALID_VALUE, span, "division by zero");
+          if (p.isConstant() && q.isConstant() && p.constant() % q.constant() != 0) {
+            tracer.noteRoundedDivision(new RoundedDivision(span, p.constant(), q.constant()));
+          }
           return new Val.Int(p.floorDiv(q));
         default:
           break;
@@ -165,7 +168,11 @@ final class Operators {
     if (op.equals("@")) {
       Val.Tensor x = tracer.asTensor(a, null, where.left().span());
       Val.Tensor y = tracer.asTensor(b, null, where.right().span());
-      return tracer.tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+      try {
+        return tracer.tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+      } catch (CheckError e) {
+        throw withHelp(e, OperandFix.matmul(x, tracer.text(where.left().span()), y, tracer.text(where.right().span())));
+      }
     }
     DType dtype = a instanceof Val.Tensor t ? t.value().dtype() : ((Val.Tensor) b).value().dtype();
     Val.Tensor x = tracer.asTensor(a, dtype, where.left().span());
@@ -186,6 +193,17 @@ final class Operators {
       case "or" -> BinaryFn.OR;
       default -> throw Tracer.error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` is not defined on tensors");
     };
-    return tracer.tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+    try {
+      return tracer.tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+    } catch (CheckError e) {
+      boolean arithmetic = !fn.isComparison() && !fn.isLogical();
+      throw withHelp(e, OperandFix.elementwise(op, arithmetic, x, tracer.text(where.left().span()), y,
+          tracer.text(where.right().span())));
+    }
+  }
+
+  private static CheckError withHelp(CheckError e, String help) {
+    return help == null || e.diagnostic() == null || e.diagnostic().help() != null ? e
+        : new CheckError(e.diagnostic().withHelp(help));
   }
 }

@@ -33,7 +33,11 @@ public enum ErrorCode {
   SOFTMAX_BEFORE_CROSS_ENTROPY("NNET1001", "softmax before cross_entropy"),
   SIGMOID_WITH_MSE("NNET1002", "sigmoid output trained with mse"),
   LEARNING_RATE_RANGE("NNET1003", "learning rate out of the usual range"),
-  CONSTANT_WEIGHT_INIT("NNET1004", "weights initialized to a constant");
+  CONSTANT_WEIGHT_INIT("NNET1004", "weights initialized to a constant"),
+  ACTIVATION_BEFORE_LOSS("NNET1005", "final activation does not suit the loss"),
+  LOSS_WITHOUT_GRADIENT("NNET1006", "loss has no gradient for any parameter"),
+  STATE_NEVER_UPDATED("NNET1007", "state read in evaluation is never updated"),
+  MODE_IGNORED("NNET1008", "training-mode layer where the mode never applies");
 
   private final String id;
   private final String title;
