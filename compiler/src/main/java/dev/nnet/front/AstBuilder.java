@@ -22,6 +22,8 @@ import org.antlr.v4.runtime.Token;
  */
 final class AstBuilder {
   private final String file;
+  /** How many {@link #expr} calls are under way: the nesting depth of the current expression. */
+  private int depth;
 
   AstBuilder(String file) {
     this.file = file;
@@ -240,6 +242,19 @@ final class AstBuilder {
   }
 
   Expr expr(ExprContext ctx) {
+    // Left-associative chains (`a + b + c ...`) nest in the tree without nesting in the parser,
+    // so the depth is checked again here, before anything recurses over the AST.
+    if (++depth > NestingTooDeep.MAX_EXPRESSION_DEPTH) {
+      throw new NestingTooDeep(ctx == null ? SourceSpan.NONE : span(ctx));
+    }
+    try {
+      return exprWithin(ctx);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr exprWithin(ExprContext ctx) {
     if (ctx == null || ctx.exception != null && ctx.getChildCount() == 0) {
       return new Expr.Error(ctx == null ? SourceSpan.NONE : span(ctx));
     }
@@ -256,24 +271,17 @@ final class AstBuilder {
     if (ctx instanceof IndexExprContext ix) {
       List<Expr.IndexItem> items = new ArrayList<>();
       for (IndexItemContext it : ix.indexItem()) {
-        if (it instanceof RangeIndexContext r && r.RANGE() == null) {
-          continue; // error recovery lost the `..`; the parser has reported it
-        } else if (it instanceof RangeIndexContext r) {
-          Expr from = null;
-          Expr to = null;
-          int rangeAt = r.RANGE() == null ? Integer.MAX_VALUE : r.RANGE().getSymbol().getTokenIndex();
-          for (ExprContext e : r.expr()) {
-            if (e.getStart().getTokenIndex() < rangeAt) {
-              from = expr(e);
-            } else {
-              to = expr(e);
-            }
-          }
-          items.add(new Expr.IndexItem.Slice(from, to, span(r)));
+        if (it instanceof OpenRangeIndexContext r) {
+          items.add(new Expr.IndexItem.Slice(null, exprOrNull(r.expr()), span(r)));
         } else if (it instanceof EllipsisIndexContext el) {
           items.add(new Expr.IndexItem.Ellipsis(span(el)));
+        } else if (it instanceof ExprIndexContext e && e.RANGE() != null) {
+          items.add(new Expr.IndexItem.Slice(expr(e.expr(0)), e.expr().size() > 1 ? expr(e.expr(1)) : null, span(e)));
+        } else if (it instanceof ExprIndexContext e && e.expr(0) instanceof RangeExprContext r) {
+          // `a..b` parsed whole as a range expression (the grammar shares the prefix): a slice.
+          items.add(new Expr.IndexItem.Slice(expr(r.expr(0)), expr(r.expr(1)), span(e)));
         } else if (it instanceof ExprIndexContext e) {
-          items.add(new Expr.IndexItem.At(expr(e.expr()), span(e)));
+          items.add(new Expr.IndexItem.At(expr(e.expr(0)), span(e)));
         }
       }
       return new Expr.Index(expr(ix.expr()), items, s);
@@ -344,10 +352,10 @@ final class AstBuilder {
     if (p instanceof NameRefContext n) {
       return new Expr.Name(name(n.name()), s);
     }
-    if (p instanceof ParenExprContext pe) {
-      return expr(pe.expr());
+    if (p instanceof ParenExprContext pe && pe.COMMA().isEmpty()) {
+      return expr(pe.expr(0));
     }
-    if (p instanceof TupleExprContext t) {
+    if (p instanceof ParenExprContext t) {
       return new Expr.Tuple(t.expr().stream().map(this::expr).toList(), s);
     }
     if (p instanceof ListExprContext l) {

@@ -1,17 +1,28 @@
 package dev.nnet.front;
 
 import dev.nnet.diag.Diagnostic;
-import dev.nnet.diag.ErrorCode;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.front.ast.Program;
 import dev.nnet.grammar.NNetLexer;
 import dev.nnet.grammar.NNetParser;
-import dev.nnet.ir.SourceSpan;
+import java.util.ArrayList;
 import java.util.List;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
-/** Parses one .nnet file into an AST plus syntax diagnostics; never throws on bad input. */
+/**
+ * Parses one .nnet file into an AST plus syntax diagnostics; never throws on bad input.
+ *
+ * <p>Two stages, as ANTLR recommends for speed: first with SLL prediction (which never looks at
+ * the calling rules, so it is linear on this grammar) and no error recovery; only if that fails —
+ * a syntax error, or the rare input that SLL cannot decide — again from the start with full LL
+ * prediction and recovery, which reports every error. Expressions nesting deeper than
+ * {@link NestingTooDeep#MAX_EXPRESSION_DEPTH} levels are an NNET0002 error.
+ */
 public final class Parser {
   private Parser() {}
 
@@ -20,21 +31,40 @@ public final class Parser {
 
   public static Result parse(SourceFile source) {
     SyntaxErrorReporter errors = new SyntaxErrorReporter(source.path());
+    PredictionCache cache = PredictionCache.acquire();
+    NNetLexer lexer = new NNetLexer(CharStreams.fromString(source.text(), source.path()));
+    cache.install(lexer);
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(errors);
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    tokens.fill(); // lex once, so lexer errors are reported once whichever stage parses
+    DepthLimitedParser parser = new DepthLimitedParser(tokens, source.path());
+    cache.install(parser);
     try {
-      NNetLexer lexer = new NNetLexer(CharStreams.fromString(source.text(), source.path()));
-      lexer.removeErrorListeners();
-      lexer.addErrorListener(errors);
-      NNetParser parser = new NNetParser(new CommonTokenStream(lexer));
-      parser.removeErrorListeners();
-      parser.addErrorListener(errors);
-      NNetParser.ProgramContext tree = parser.program();
+      NNetParser.ProgramContext tree = parseTwoStage(parser, tokens, errors);
       Program program = new AstBuilder(source.path()).program(tree);
       return new Result(program, List.copyOf(errors.diagnostics()));
-    } catch (StackOverflowError e) {
-      // Pathologically deep nesting; report it rather than crash.
-      Diagnostic d = Diagnostic.error(ErrorCode.SYNTAX, new SourceSpan(source.path(), 1, 1, 1, 2),
-          "expressions are nested too deeply to parse").withHelp("split the expression with `let`");
-      return new Result(new Program(source.path(), List.of(), List.of()), List.of(d));
+    } catch (NestingTooDeep e) {
+      List<Diagnostic> diags = new ArrayList<>(errors.diagnostics());
+      diags.add(e.diagnostic());
+      return new Result(new Program(source.path(), List.of(), List.of()), List.copyOf(diags));
+    }
+  }
+
+  private static NNetParser.ProgramContext parseTwoStage(DepthLimitedParser parser, CommonTokenStream tokens,
+      SyntaxErrorReporter errors) {
+    parser.removeErrorListeners();
+    parser.setErrorHandler(new BailErrorStrategy());
+    parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+    try {
+      return parser.program();
+    } catch (ParseCancellationException e) {
+      tokens.seek(0);
+      parser.reset();
+      parser.addErrorListener(errors);
+      parser.setErrorHandler(new DefaultErrorStrategy());
+      parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+      return parser.program();
     }
   }
 }

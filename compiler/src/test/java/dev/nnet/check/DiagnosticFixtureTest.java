@@ -30,7 +30,8 @@ class DiagnosticFixtureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch", "matmul_shapes",
-      "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting"})
+      "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting",
+      "nesting"})
   void reportsExactlyTheExpectedDiagnostics(String name) throws IOException {
     SourceFile file = fixture(name);
     List<Expected> expected = new ArrayList<>();

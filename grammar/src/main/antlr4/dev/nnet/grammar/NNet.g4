@@ -96,9 +96,13 @@ expr         : expr LPAREN args? RPAREN                                    # cal
              | IF expr THEN expr ELSE expr                                 # ifExpr
              ;
 
-indexItem    : expr? RANGE expr?                   # rangeIndex
+// Left-factored so that choosing an alternative never needs to look past the first token: `x[e]`
+// and `x[e..]` share their prefix `e`, which is parsed once (a slice `a..b` inside `e` is a range
+// expression, turned into a slice by the AST builder). `expr? RANGE expr? | expr` made the parser
+// scan the whole of `e` to choose, quadratic in nested indexing.
+indexItem    : RANGE expr?                         # openRangeIndex
              | ELLIPSIS                            # ellipsisIndex
-             | expr                                # exprIndex
+             | expr (RANGE expr?)?                 # exprIndex
              ;
 
 args         : arg (COMMA arg)* COMMA? ;
@@ -109,8 +113,9 @@ primary      : INT                                             # intLit
              | STRING                                          # stringLit
              | (TRUE | FALSE)                                  # boolLit
              | name                                            # nameRef
-             | LPAREN expr RPAREN                              # parenExpr
-             | LPAREN expr COMMA (expr (COMMA expr)*)? COMMA? RPAREN  # tupleExpr
+             // `(e)` and the tuple `(e, ...)` share the prefix `(e`: as two alternatives, choosing
+             // one scanned all of `e`, which made nested parentheses exponential. A comma makes a tuple.
+             | LPAREN expr (COMMA expr)* COMMA? RPAREN                # parenExpr
              | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK      # listExpr
              ;
 
