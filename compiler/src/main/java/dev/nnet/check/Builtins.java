@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.ConstantData;
@@ -369,6 +370,10 @@ final class Builtins {
         dims.add(d.value());
         known = known.times(d.value());
       }
+    }
+    if (infer >= 0 && known.isConstant() && known.constant() == 0) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
+          "`reshape` cannot infer -1 when another dimension is 0").withHelp("write every dimension instead of -1"));
     }
     if (infer >= 0) {
       Dim total = x.value().shape().numel();

@@ -133,6 +133,10 @@ final class Tracer {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
       return v;
+    } catch (ArithmeticException tooLargeOrZero) {
+      // Dim arithmetic on the user's sizes: a product too large to expand, a division by zero.
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, e.span(), tooLargeOrZero.getMessage())
+          .withHelp("check the sizes this expression computes with"));
     } finally {
       depth--;
     }

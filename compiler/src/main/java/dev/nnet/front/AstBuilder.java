@@ -62,7 +62,7 @@ final class AstBuilder {
     if (t.trainDecl() != null) {
       return train(t.trainDecl());
     }
-    if (t.letDecl() != null && t.letDecl().name() != null) {
+    if (t.letDecl() != null && !name(t.letDecl().name()).isEmpty()) {
       LetDeclContext l = t.letDecl();
       return new Decl.Let(name(l.name()), expr(l.expr()), span(l), span(l.name()));
     }
@@ -149,7 +149,9 @@ final class AstBuilder {
   private Expr.Block block(BlockContext ctx) {
     List<Stmt> stmts = new ArrayList<>();
     for (StmtContext s : ctx.stmt()) {
-      if (s instanceof LetStmtContext l && l.pattern() != null) {
+      if (s instanceof LetStmtContext l && l.pattern() != null && l.pattern().name().isEmpty()) {
+        continue; // `let * = ...`: no name parsed; the parser has reported it
+      } else if (s instanceof LetStmtContext l && l.pattern() != null) {
         List<String> names = l.pattern().name().stream().map(this::name).toList();
         stmts.add(new Stmt.Let(names, l.pattern().LPAREN() != null, expr(l.expr()), span(l)));
       } else if (s instanceof UpdateStmtContext u && u.name() != null) {
@@ -383,8 +385,9 @@ final class AstBuilder {
     return sb.toString();
   }
 
+  /** The name's text; empty when it is missing, including a token error recovery conjured (`<missing ID>`). */
   private String name(NameContext ctx) {
-    return ctx == null ? "" : ctx.getText();
+    return ctx == null || ctx.getStart() == null || ctx.getStart().getTokenIndex() < 0 ? "" : ctx.getText();
   }
 
   private String qualified(QualifiedNameContext ctx) {

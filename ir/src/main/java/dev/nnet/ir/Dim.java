@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * produced by a flatten with {@code N * 784} expected by a layer without running anything.
  */
 public final class Dim implements Comparable<Dim> {
+  /** The most monomials a product may expand to; real shapes have a handful. */
+  public static final int MAX_PRODUCT_TERMS = 4096;
+
   /** Monomial key (sorted atom names joined by '*', "" for the constant term) to coefficient. */
   private final TreeMap<String, Long> terms;
   /** Atom name to atom, for atoms that are floor divisions (variables need no extra data). */
@@ -65,7 +68,15 @@ public final class Dim implements Comparable<Dim> {
     return plus(o.times(of(-1)));
   }
 
+  /**
+   * Multiplies; throws {@link DimensionTooLarge} if expanding the product could give more than
+   * {@link #MAX_PRODUCT_TERMS} monomials.
+   */
   public Dim times(Dim o) {
+    if ((long) terms.size() * o.terms.size() > MAX_PRODUCT_TERMS) {
+      throw new DimensionTooLarge("this size expression grows too large: expanding it gives more than "
+          + MAX_PRODUCT_TERMS + " terms");
+    }
     TreeMap<String, Long> t = new TreeMap<>();
     for (var a : terms.entrySet()) {
       for (var b : o.terms.entrySet()) {

@@ -1,0 +1,88 @@
+package dev.nnet.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.DiagnosticRenderer;
+import dev.nnet.diag.ErrorCode;
+import dev.nnet.diag.SourceFile;
+import dev.nnet.driver.Compiler;
+import dev.nnet.front.PathologicalPrograms;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inputs of issue #9 item 7 that crashed the front end or ran for seconds, each reported as a
+ * diagnostic at the right place. (Their timings are measured by {@code bench/front_stress.sh}, not here.)
+ */
+class PathologicalInputsTest {
+  @Test
+  void deepNestedCallsAreNestingTooDeep() {
+    for (String text : List.of(PathologicalPrograms.nestedCalls(8_000), PathologicalPrograms.nestedParentheses(20_000),
+        PathologicalPrograms.nestedCallsWithArguments(6_000), PathologicalPrograms.longExpression(20_000))) {
+      List<Diagnostic> diags = check(text);
+      assertEquals(List.of(ErrorCode.NESTING_TOO_DEEP), diags.stream().map(Diagnostic::code).toList(),
+          text.substring(0, 60));
+    }
+  }
+
+  @Test
+  void aSymbolicProductTooLargeToExpandIsAnInvalidValueAtTheProduct() {
+    List<Diagnostic> diags = check(PathologicalPrograms.symbolicProduct(20));
+    assertEquals(1, diags.size(), diags.toString());
+    assertEquals(ErrorCode.INVALID_VALUE, diags.get(0).code());
+    assertTrue(diags.get(0).message().contains("more than 4096 terms"), diags.get(0).message());
+    assertEquals(3, diags.get(0).span().line(), "at the `let` computing the product");
+  }
+
+  @Test
+  void aSymbolicProductOfModestSizeStillChecks() {
+    assertEquals(List.of(), check(PathologicalPrograms.symbolicProduct(10)), "2^10 = 1024 terms are fine");
+  }
+
+  @Test
+  void reshapeWithAZeroDimensionAndAnInferredOneIsAnInvalidValue() {
+    List<Diagnostic> diags = check(PathologicalPrograms.reshapeWithZero());
+    assertEquals(1, diags.size(), diags.toString());
+    assertEquals(ErrorCode.INVALID_VALUE, diags.get(0).code());
+    assertTrue(diags.get(0).message().contains("cannot infer -1 when another dimension is 0"));
+  }
+
+  @Test
+  void anOperatorWhereALetNameBelongsIsASyntaxErrorOnly() {
+    List<Diagnostic> diags = check(PathologicalPrograms.operatorAsLetName());
+    assertEquals(List.of(ErrorCode.SYNTAX, ErrorCode.SYNTAX), diags.stream().map(Diagnostic::code).toList(),
+        diags.toString());
+    assertEquals(List.of(1, 4), diags.stream().map(d -> d.span().line()).toList());
+  }
+
+  @Test
+  void recoveredMissingNamesAreNotDuplicates() {
+    List<Diagnostic> diags = check(PathologicalPrograms.manySyntaxErrors(50));
+    assertEquals(50, diags.size());
+    assertTrue(diags.stream().allMatch(d -> d.code() == ErrorCode.SYNTAX), diags.get(diags.size() - 1).toString());
+  }
+
+  @Test
+  void aDiagnosticOnAHugeLineShowsAWindowOfIt() {
+    String text = PathologicalPrograms.longExpression(20_000);
+    Compiler.Result result = Compiler.check(new SourceFile("long.nnet", text));
+    String rendered = new DiagnosticRenderer(result.sources()::get, false).render(result.diagnostics().get(0));
+    assertTrue(rendered.length() < 1_000, rendered.length() + " characters");
+    assertTrue(rendered.contains("1 | let a = 1 * 2 - 3 / 4 |> 5 ** 6"), rendered);
+    assertTrue(rendered.contains("** ...\n"), "cut where the window ends: " + rendered);
+    assertTrue(rendered.contains("^^^"), rendered);
+  }
+
+  @Test
+  void aShortLineIsShownWholeWithItsUnderline() {
+    Compiler.Result result = Compiler.check(new SourceFile("s.nnet", "let a = 1 + b\n"));
+    String rendered = new DiagnosticRenderer(result.sources()::get, false).render(result.diagnostics().get(0));
+    assertTrue(rendered.contains("1 | let a = 1 + b\n  |             ^ not defined"), rendered);
+  }
+
+  private static List<Diagnostic> check(String text) {
+    return Compiler.check(new SourceFile("p.nnet", text)).diagnostics();
+  }
+}
