@@ -29,6 +29,13 @@ public final class Main implements Runnable {
       line.getErr().println("nnet: " + ex.getMessage());
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // Never a stack trace on the terminal: the checker reports these itself, training may not.
+      System.err.println("nnet: " + (e instanceof OutOfMemoryError
+          ? "ran out of memory; run java with a larger heap (-Xmx)" : "ran out of stack; run java with a larger one (-Xss)"));
+      return 1;
+    }
   }
 }

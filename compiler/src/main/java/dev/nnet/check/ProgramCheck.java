@@ -131,8 +131,17 @@ public final class ProgramCheck {
   /** Defines each layer, function and let of a file in {@code scope}, reporting duplicates. */
   private static void defineDecls(Program program, Scope scope, Tracer tracer, List<Diagnostic> diags) {
     Map<String, Decl> seen = new LinkedHashMap<>();
+    Decl.Train firstTrain = null;
     for (Decl d : program.decls()) {
-      if (d instanceof Decl.Train) {
+      if (d instanceof Decl.Train train && firstTrain != null) {
+        // `nnet train`, `eval` and `predict` run a file's train block; a second one would be ignored.
+        diags.add(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "a second `train` block in one file")
+            .withLabel("second train block").withRelated(firstTrain.nameSpan(), "the file's train block")
+            .withHelp("move it to a file of its own: `nnet train FILE` runs the one train block of FILE"));
+        continue;
+      }
+      if (d instanceof Decl.Train train) {
+        firstTrain = train;
         continue;
       }
       Decl prev = seen.put(d.name(), d);
