@@ -21,7 +21,8 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * the calling rules, so it is linear on this grammar) and no error recovery; only if that fails —
  * a syntax error, or the rare input that SLL cannot decide — again from the start with full LL
  * prediction and recovery, which reports every error. Expressions nesting deeper than
- * {@link NestingTooDeep#MAX_EXPRESSION_DEPTH} levels are an NNET0002 error.
+ * {@link NestingTooDeep#MAX_EXPRESSION_DEPTH} levels are an NNET0002 error, and parsing stops after
+ * {@link TooManySyntaxErrors#LIMIT} syntax errors.
  */
 public final class Parser {
   private Parser() {}
@@ -37,18 +38,25 @@ public final class Parser {
     lexer.removeErrorListeners();
     lexer.addErrorListener(errors);
     CommonTokenStream tokens = new CommonTokenStream(lexer);
-    tokens.fill(); // lex once, so lexer errors are reported once whichever stage parses
     DepthLimitedParser parser = new DepthLimitedParser(tokens, source.path());
     cache.install(parser);
     try {
+      tokens.fill(); // lex once, so lexer errors are reported once whichever stage parses
       NNetParser.ProgramContext tree = parseTwoStage(parser, tokens, errors);
       Program program = new AstBuilder(source.path()).program(tree);
       return new Result(program, List.copyOf(errors.diagnostics()));
     } catch (NestingTooDeep e) {
-      List<Diagnostic> diags = new ArrayList<>(errors.diagnostics());
-      diags.add(e.diagnostic());
-      return new Result(new Program(source.path(), List.of(), List.of()), List.copyOf(diags));
+      return stopped(source, errors, e.diagnostic());
+    } catch (TooManySyntaxErrors e) {
+      return stopped(source, errors, e.diagnostic());
     }
+  }
+
+  /** The errors so far and why parsing stopped, with an empty program: nothing more is checked. */
+  private static Result stopped(SourceFile source, SyntaxErrorReporter errors, Diagnostic why) {
+    List<Diagnostic> diags = new ArrayList<>(errors.diagnostics());
+    diags.add(why);
+    return new Result(new Program(source.path(), List.of(), List.of()), List.copyOf(diags));
   }
 
   private static NNetParser.ProgramContext parseTwoStage(DepthLimitedParser parser, CommonTokenStream tokens,

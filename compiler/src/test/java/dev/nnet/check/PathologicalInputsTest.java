@@ -65,6 +65,15 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void parsingStopsAfterAHundredSyntaxErrors() {
+    List<Diagnostic> diags = check(PathologicalPrograms.manySyntaxErrors(25_600));
+    assertEquals(101, diags.size());
+    assertTrue(diags.stream().allMatch(d -> d.code() == ErrorCode.SYNTAX));
+    assertEquals("more than 100 syntax errors; stopped reading the file here", diags.get(100).message());
+    assertEquals(101, diags.get(100).span().line(), "where the 101st error is");
+  }
+
+  @Test
   void aDiagnosticOnAHugeLineShowsAWindowOfIt() {
     String text = PathologicalPrograms.longExpression(20_000);
     Compiler.Result result = Compiler.check(new SourceFile("long.nnet", text));

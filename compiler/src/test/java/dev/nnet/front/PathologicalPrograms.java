@@ -71,6 +71,31 @@ public final class PathologicalPrograms {
     return "let / = 1\nmodel M() {\n  forward(x: [N, 6]) {\n    let * = x\n    return x\n  }\n}\n";
   }
 
+  /**
+   * Expression-level snippets of the shapes above, sized by {@code size} (about 1 to 500), for a
+   * fuzzer to splice into programs: deep calls, parentheses, indexing, unary chains, `if` chains,
+   * long operator chains, symbolic products, a zero reshape.
+   */
+  public static String snippet(int kind, int size) {
+    return switch (Math.floorMod(kind, 9)) {
+      case 0 -> "relu(".repeat(size) + "x" + ")".repeat(size);
+      case 1 -> "(".repeat(size) + "x" + ")".repeat(size);
+      case 2 -> "x[".repeat(size) + "0" + "]".repeat(size);
+      case 3 -> "- ".repeat(size) + "x";
+      case 4 -> "if true then ".repeat(size) + "x" + " else x".repeat(size);
+      case 5 -> longExpression(size).substring("let a = ".length()).strip();
+      case 6 -> {
+        StringBuilder sb = new StringBuilder("N");
+        for (int i = 0; i < Math.min(size, 40); i++) {
+          sb.append(" * (N + ").append(i).append(')');
+        }
+        yield sb.toString();
+      }
+      case 7 -> "reshape(x, [0, -1])";
+      default -> "f(x, g(".repeat(size) + "x" + "), 2)".repeat(size);
+    };
+  }
+
   /** The named cases the timing harness measures, in order (the sizes the issue reported). */
   public static Map<String, String> issueCases() {
     Map<String, String> cases = new LinkedHashMap<>();
