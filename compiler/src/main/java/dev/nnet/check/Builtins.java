@@ -424,6 +424,11 @@ final class Builtins {
     List<Double> flat = new ArrayList<>();
     flattenLiteral(values.value(), 0, shape, flat, values.span());
     int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+    if (java.util.Arrays.stream(dims).asLongStream().reduce(1, Math::multiplyExact) != flat.size()) {
+      // Equal lengths per depth, yet a number where another row has a list: [1.0, [2.0, 3.0]].
+      throw Tracer.error(ErrorCode.INVALID_VALUE, values.span(),
+          "the rows of a tensor literal must be nested equally deep: a number stands where another row has a list");
+    }
     ConstantData value;
     if (dtype == DType.I64) {
       value = ConstantData.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);

@@ -42,6 +42,10 @@ final class Tracer {
   private final Map<Integer, String> producers = new java.util.HashMap<>();
   private final Lints lints;
   private int depth;
+  /** A function or forward being evaluated, and where it was called from. */
+  private record ActiveCall(Member.FnDecl fn, String name, SourceSpan callSpan) {}
+  /** The calls under way, innermost first: to name the function that recursed in NNET0204. */
+  private final java.util.ArrayDeque<ActiveCall> calls = new java.util.ArrayDeque<>();
   private String pendingPath;
   private boolean mayInstantiate = true;
   private final TypeIndex types;
@@ -126,8 +130,7 @@ final class Tracer {
   Val eval(Expr e, Scope scope) throws CheckError {
     if (++depth > MAX_DEPTH) {
       depth = 0;
-      throw new CheckError(Diagnostic.error(ErrorCode.RECURSION, e.span(),
-          "evaluation nests deeper than " + MAX_DEPTH + " calls").withHelp("check for a function or layer that calls itself"));
+      throw new CheckError(tooDeep(e.span()));
     }
     try {
       Val v = evalInner(e, scope);
@@ -140,6 +143,28 @@ final class Tracer {
     } finally {
       depth--;
     }
+  }
+
+  /**
+   * NNET0204, naming the function that recursed: the innermost call on the stack whose function is
+   * already being called further out, shown at its call site (the user's recursive call).
+   */
+  private Diagnostic tooDeep(SourceSpan at) {
+    List<ActiveCall> stack = new ArrayList<>(calls); // innermost first
+    for (int i = 0; i < stack.size(); i++) {
+      ActiveCall inner = stack.get(i);
+      for (int j = i + 1; j < stack.size(); j++) {
+        if (stack.get(j).fn() == inner.fn()) {
+          return Diagnostic.error(ErrorCode.RECURSION, inner.callSpan(),
+                  "`" + inner.name() + "` calls itself more deeply than the checker can follow (evaluation nests deeper than "
+                  + MAX_DEPTH + " levels)")
+              .withLabel("recursive call").withRelated(inner.fn().nameSpan(), "`" + inner.name() + "` defined here")
+              .withHelp("give the recursion a base case known before running, such as `if n == 0 then x else ...` on an int");
+        }
+      }
+    }
+    return Diagnostic.error(ErrorCode.RECURSION, at, "evaluation nests deeper than " + MAX_DEPTH + " levels")
+        .withHelp("split deeply nested expressions with `let`");
   }
 
   private Val evalInner(Expr e, Scope scope) throws CheckError {
@@ -337,7 +362,13 @@ final class Tracer {
       types.record(p.span(), v);
     }
     lintCall(fn.name(), args);
-    Val result = eval(fn.body(), scope);
+    calls.push(new ActiveCall(fn, displayName, args.callSpan()));
+    Val result;
+    try {
+      result = eval(fn.body(), scope);
+    } finally {
+      calls.pop();
+    }
     if (result instanceof Val.Tensor produced && layer == null) {
       producers.put(produced.value().id(), fn.name());
     }

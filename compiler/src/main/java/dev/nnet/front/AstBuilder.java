@@ -219,7 +219,7 @@ final class AstBuilder {
     if (ctx.name() == null) {
       return null;
     }
-    return new TypeRef.Named(name(ctx.name()), ctx.typeRef().stream().map(this::typeRef).toList(), span(ctx));
+    return new TypeRef.Named(name(ctx.name()), List.of(), span(ctx));
   }
 
   private TypeRef.Tensor tensorType(TensorTypeContext ctx) {

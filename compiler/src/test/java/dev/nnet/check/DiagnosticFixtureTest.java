@@ -31,7 +31,7 @@ class DiagnosticFixtureTest {
   @ParameterizedTest
   @ValueSource(strings = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch", "matmul_shapes",
       "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting",
-      "nesting", "two_train_blocks"})
+      "nesting", "two_train_blocks", "recursion"})
   void reportsExactlyTheExpectedDiagnostics(String name) throws IOException {
     SourceFile file = fixture(name);
     List<Expected> expected = new ArrayList<>();

@@ -26,6 +26,7 @@ public final class FuzzTarget implements AutoCloseable {
 
   private final Duration bound;
   private ExecutorService worker = newWorker();
+  private long lastNanos;
 
   public FuzzTarget(Duration bound) {
     this.bound = bound;
@@ -33,6 +34,7 @@ public final class FuzzTarget implements AutoCloseable {
 
   /** Checks {@code text}; null if the front end handled it as it must. */
   public Failure run(String text) {
+    long start = System.nanoTime();
     Future<String> outcome = worker.submit(() -> checkAndRender(text));
     try {
       String problem = outcome.get(bound.toMillis(), TimeUnit.MILLISECONDS);
@@ -47,7 +49,14 @@ public final class FuzzTarget implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Failure("interrupted", text);
+    } finally {
+      lastNanos = System.nanoTime() - start;
     }
+  }
+
+  /** How long the last {@link #run} took, in nanoseconds (for the long run's statistics). */
+  public long lastNanos() {
+    return lastNanos;
   }
 
   private static String checkAndRender(String text) {

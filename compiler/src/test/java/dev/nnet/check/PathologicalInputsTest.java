@@ -65,6 +65,21 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void deepIndexingInATypeIsNestingTooDeep() {
+    // Found by the long fuzzing run (seed 20261201, input 25383): over 1 s before typeRef was left-factored.
+    String text = "model G(noise: i" + "x[".repeat(3000) + "]".repeat(3000) + ") {\n}\n";
+    assertEquals(List.of(ErrorCode.NESTING_TOO_DEEP), check(text).stream().map(Diagnostic::code).toList());
+  }
+
+  @Test
+  void aTensorLiteralWithANumberBesideARowIsAnInvalidValue() {
+    // Found by the long fuzzing run (seed 20261201, input 28366): an internal error before.
+    List<Diagnostic> diags = check("fn f() = tensor([1.0, [1.0, 1.0]])\nmodel M() {\n  forward(x: [N]) = f()\n}\n");
+    assertEquals(List.of(ErrorCode.INVALID_VALUE), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertTrue(diags.get(0).message().contains("nested equally deep"), diags.get(0).message());
+  }
+
+  @Test
   void parsingStopsAfterAHundredSyntaxErrors() {
     List<Diagnostic> diags = check(PathologicalPrograms.manySyntaxErrors(25_600));
     assertEquals(101, diags.size());

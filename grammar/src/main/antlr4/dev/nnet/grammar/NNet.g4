@@ -52,9 +52,14 @@ pattern      : name
 
 // ---- types ------------------------------------------------------------------------------------
 
-/** `int`, `float`, `bool`, `string`, `list[int]`, a layer name, or a tensor type. */
+/**
+ * `int`, `float`, `bool`, `string`, `list`, a layer name, or a tensor type. (A named type with
+ * arguments, `list[int]`, is not part of the language: every such text is also a tensor type with a
+ * dtype, which ANTLR always chose, after scanning the whole bracket to find out: quadratic on nested
+ * brackets.)
+ */
 typeRef      : tensorType
-             | name (LBRACK typeRef (COMMA typeRef)* RBRACK)?
+             | name
              ;
 /** `[N, 1, 28, 28]`, `i64[N]`, `bool[N, T]`, `[*B, in]`, `[N, 4 * hidden]`. */
 tensorType   : dtype=name? LBRACK (dimDecl (COMMA dimDecl)* COMMA?)? RBRACK ;
