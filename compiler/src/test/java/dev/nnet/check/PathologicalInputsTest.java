@@ -42,6 +42,18 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void aSizeOverflowingSixtyFourBitsIsAnInvalidValue() {
+    // Found by the long fuzzing run (seed 20261201, input 8569): it wrapped around silently.
+    StringBuilder product = new StringBuilder("N");
+    for (int i = 0; i < 40; i++) {
+      product.append(" * (N + ").append(i).append(')');
+    }
+    List<Diagnostic> diags = check("model M() {\n  forward(x: [N, 4]) = " + product + "\n}\n");
+    assertEquals(List.of(ErrorCode.INVALID_VALUE), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertTrue(diags.get(0).message().contains("overflows 64-bit integers"), diags.get(0).message());
+  }
+
+  @Test
   void reshapeWithAZeroDimensionAndAnInferredOneIsAnInvalidValue() {
     List<Diagnostic> diags = check(PathologicalPrograms.reshapeWithZero());
     assertEquals(1, diags.size(), diags.toString());

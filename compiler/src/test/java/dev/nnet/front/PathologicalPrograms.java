@@ -16,15 +16,10 @@ public final class PathologicalPrograms {
     return "let a = " + "relu(".repeat(depth) + "1" + ")".repeat(depth) + "\n";
   }
 
-  /** Nested calls with several arguments each, about {@code bytes} long: ANTLR's worst case. */
+  /** Nested calls with two arguments each, {@code f(x, g(f(x, g(...), 2)), 2)}, about {@code bytes} long. */
   public static String nestedCallsWithArguments(int bytes) {
-    StringBuilder open = new StringBuilder("let a = ");
-    int depth = 0;
-    while (open.length() * 2 < bytes) {
-      open.append("f(x, g(y)[0], ");
-      depth++;
-    }
-    return open + "1" + ", z)".repeat(depth) + "\n";
+    int depth = bytes / 12;
+    return "let a = " + "f(x, g(".repeat(depth) + "x" + "), 2)".repeat(depth) + "\n";
   }
 
   /** {@code (((...1...)))}, {@code depth} parentheses deep. */

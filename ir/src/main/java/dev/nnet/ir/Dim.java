@@ -60,8 +60,25 @@ public final class Dim implements Comparable<Dim> {
 
   public Dim plus(Dim o) {
     TreeMap<String, Long> t = new TreeMap<>(terms);
-    o.terms.forEach((k, v) -> t.merge(k, v, Long::sum));
+    o.terms.forEach((k, v) -> t.merge(k, v, Dim::add));
     return new Dim(t, mergeDivisions(this, o));
+  }
+
+  /** Exact sum of coefficients: a size that wraps around 64 bits would be silently wrong. */
+  private static long add(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new DimensionTooLarge("this size expression overflows 64-bit integers");
+    }
+  }
+
+  private static long multiply(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new DimensionTooLarge("this size expression overflows 64-bit integers");
+    }
   }
 
   public Dim minus(Dim o) {
@@ -80,7 +97,7 @@ public final class Dim implements Comparable<Dim> {
     TreeMap<String, Long> t = new TreeMap<>();
     for (var a : terms.entrySet()) {
       for (var b : o.terms.entrySet()) {
-        t.merge(multiplyKeys(a.getKey(), b.getKey()), a.getValue() * b.getValue(), Long::sum);
+        t.merge(multiplyKeys(a.getKey(), b.getKey()), multiply(a.getValue(), b.getValue()), Dim::add);
       }
     }
     return new Dim(t, mergeDivisions(this, o));
