@@ -572,7 +572,15 @@ final class Tracer {
           .withLabel("constant initializer").withHelp("use a random initializer such as `xavier_uniform` or `he_normal`"));
     }
     String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
-    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    GraphBuilder.Value node;
+    try {
+      node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    } catch (dev.nnet.ir.LeafNameTaken nameTaken) {
+      // Inputs and parameters are fed by name: a top-level `param lr` meets the step's input `lr`.
+      throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, p.nameSpan(),
+          "the parameter `" + name + "` has the name of an input of the traced graph (a forward parameter, a data "
+              + "field, `lr`, `epoch` or `step`)").withHelp("rename the parameter"));
+    }
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
     Val.Tensor value = new Val.Tensor(node, p.span());

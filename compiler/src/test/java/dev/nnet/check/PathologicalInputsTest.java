@@ -92,6 +92,38 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void anInputNamedLikeAParameterIsADuplicateName() {
+    // Found by the long fuzzing run (seed 20261201, input 64791): an internal error before.
+    List<Diagnostic> diags = check("model M() {\n  param x: [4] = zeros\n  forward(x: [N, 4]) = x\n}\n");
+    assertEquals(List.of(ErrorCode.DUPLICATE_NAME), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertEquals(3, diags.get(0).span().line());
+    assertTrue(diags.get(0).message().contains("`x` is both an input of `forward` and a parameter of `M`"));
+  }
+
+  @Test
+  void aParameterNamedLikeAnInputOfTheTrainingStepIsADuplicateName() {
+    String text = """
+        model M() {
+          fc = Linear(4, 2)
+          param lr: [2] = zeros
+          forward(x: [N, 4]) -> [N, 2] = (x |> fc) + lr
+        }
+        data d = csv("no-such-file.csv") {
+          image: [4] = row[0..4]
+          y: i64 = cast(row[4], i64)
+        }
+        train M() on d {
+          loss = cross_entropy(model(image), y)
+          optimizer = sgd(lr = 0.1)
+        }
+        """;
+    List<Diagnostic> diags = check(text);
+    assertEquals(List.of(ErrorCode.DUPLICATE_NAME), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertEquals(10, diags.get(0).span().line(), "at the train block");
+    assertTrue(diags.get(0).message().contains("parameter named `lr`"), diags.get(0).message());
+  }
+
+  @Test
   void parsingStopsAfterAHundredSyntaxErrors() {
     List<Diagnostic> diags = check(PathologicalPrograms.manySyntaxErrors(25_600));
     assertEquals(101, diags.size());
