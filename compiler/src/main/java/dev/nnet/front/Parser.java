@@ -17,8 +17,10 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 /**
  * Parses one .nnet file into an AST plus syntax diagnostics; never throws on bad input.
  *
- * <p>Two stages, as ANTLR recommends for speed: first with SLL prediction (which never looks at
- * the calling rules, so it is linear on this grammar) and no error recovery; only if that fails —
+ * <p>Two stages, as ANTLR recommends for speed: first with SLL prediction (which ignores the
+ * actual call stack, so what it learns holds in every context and is cached) and no error
+ * recovery, with the one decision that would still look far ahead made by
+ * {@link OperatorLoopSimulator}; only if that fails —
  * a syntax error, or the rare input that SLL cannot decide — again from the start with full LL
  * prediction and recovery, which reports every error. Expressions nesting deeper than
  * {@link NestingTooDeep#MAX_EXPRESSION_DEPTH} levels are an NNET0002 error, and parsing stops after

@@ -1,7 +1,7 @@
 package dev.nnet.check;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnet.diag.SourceFile;
 import dev.nnet.driver.Compiler;
@@ -50,7 +50,7 @@ class FuzzRobustnessTest {
   @net.jqwik.api.Example
   void theMutatorReadsTheWholeCorpus() {
     // 8 examples (one without a train block), 12 fixtures, the standard library
-    assertEquals(true, MUTATOR.corpusSize() >= 20, "corpus of " + MUTATOR.corpusSize());
+    assertTrue(MUTATOR.corpusSize() >= 20, "corpus of " + MUTATOR.corpusSize());
   }
 
   @net.jqwik.api.Example

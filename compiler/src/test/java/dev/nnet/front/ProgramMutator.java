@@ -56,6 +56,11 @@ public final class ProgramMutator {
     return new ProgramMutator(programs);
   }
 
+  /** The programs mutated, unchanged. */
+  public List<String> corpus() {
+    return corpus;
+  }
+
   public int corpusSize() {
     return corpus.size();
   }
