@@ -124,6 +124,29 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void aDataFieldDefinedTwiceIsADuplicateName() {
+    // Found by the long fuzzing run (seed 20261202, input 164460): an internal error before.
+    String text = """
+        model M() {
+          fc = Linear(2, 1)
+          forward(x: [N, 2]) -> [N, 1] = x |> fc
+        }
+        data d = csv("xor.csv", header = true) {
+          x: [2] = row[0..2]
+          y: [1] = row[2..3]
+          y: [1] = row[2..3]
+        }
+        train M() on d {
+          loss = mse(model(x), y)
+          optimizer = sgd(lr = 0.5)
+        }
+        """;
+    List<Diagnostic> diags = check(text);
+    assertEquals(List.of(ErrorCode.DUPLICATE_NAME), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertEquals(8, diags.get(0).span().line());
+  }
+
+  @Test
   void parsingStopsAfterAHundredSyntaxErrors() {
     List<Diagnostic> diags = check(PathologicalPrograms.manySyntaxErrors(25_600));
     assertEquals(101, diags.size());
