@@ -372,6 +372,10 @@ final class Builtins {
         known = known.times(d.value());
       }
     }
+    if (infer >= 0 && known.isConstant() && known.constant() == 0) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
+          "`reshape` cannot infer -1 when another dimension is 0").withHelp("write every dimension instead of -1"));
+    }
     if (infer >= 0) {
       Dim total = x.value().shape().numel();
       Dim rest = known.isConstant() ? total.floorDiv(known) : quotient(total, known);
@@ -425,6 +429,11 @@ final class Builtins {
     List<Double> flat = new ArrayList<>();
     flattenLiteral(values.value(), 0, shape, flat, values.span());
     int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+    if (java.util.Arrays.stream(dims).asLongStream().reduce(1, Math::multiplyExact) != flat.size()) {
+      // Equal lengths per depth, yet a number where another row has a list: [1.0, [2.0, 3.0]].
+      throw Tracer.error(ErrorCode.INVALID_VALUE, values.span(),
+          "the rows of a tensor literal must be nested equally deep: a number stands where another row has a list");
+    }
     ConstantData value;
     if (dtype == DType.I64) {
       value = ConstantData.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);

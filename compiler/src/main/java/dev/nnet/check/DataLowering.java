@@ -79,6 +79,12 @@ final class DataLowering {
     Map<String, SourceSpan> fieldSpans = new LinkedHashMap<>();
     List<Signature.OutputSlot> outputs = new ArrayList<>();
     for (Decl.DataField f : decl.fields()) {
+      if (fieldSpans.containsKey(f.name())) {
+        // Each field is one output of the field computation (found by fuzzing: an internal error before).
+        throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, f.span(), "field `" + f.name() + "` is defined twice")
+            .withLabel("second definition").withRelated(fieldSpans.get(f.name()), "first defined here")
+            .withHelp("rename one of them"));
+      }
       Val v = tracer.eval(f.value(), scope);
       if (!(v instanceof Val.Tensor t)) {
         throw Tracer.error(ErrorCode.DATA_FIELD, f.value().span(), "field `" + f.name() + "` must be a tensor, got "

@@ -44,6 +44,9 @@ final class Operators {
   private static Dim exact(java.util.function.Supplier<Dim> op, String text, SourceSpan span) throws CheckError {
     try {
       return op.get();
+    } catch (dev.nnet.ir.DimensionTooLarge e) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span, e.getMessage())
+          .withHelp("check the sizes this expression computes with"));
     } catch (ArithmeticException e) {
       throw overflow(text, span);
     }

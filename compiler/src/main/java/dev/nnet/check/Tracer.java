@@ -151,6 +151,10 @@ final class Tracer {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
       return v;
+    } catch (dev.nnet.ir.DimensionTooLarge tooLargeOrZero) {
+      // Dim arithmetic on the user's sizes: a product too large to expand, a division by zero.
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, e.span(), tooLargeOrZero.getMessage())
+          .withHelp("check the sizes this expression computes with"));
     } catch (ArithmeticException overflow) {
       // A size computed by a shape rule or dimension arithmetic left 64 bits; the innermost
       // expression catches it first, so the error points at the expression that overflowed.
@@ -665,7 +669,15 @@ final class Tracer {
           .withHelp("give each layer a field of its own (`fc = " + owner.decl().name() + "(...)`), or put them in a "
               + "list field (`layers = [...]`); a layer passed as a default argument has no field to be named after"));
     }
-    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    GraphBuilder.Value node;
+    try {
+      node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    } catch (dev.nnet.ir.LeafNameTaken nameTaken) {
+      // Inputs and parameters are fed by name: a top-level `param lr` meets the step's input `lr`.
+      throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, p.nameSpan(),
+          "the parameter `" + name + "` has the name of an input of the traced graph (a forward parameter, a data "
+              + "field, `lr`, `epoch` or `step`)").withHelp("rename the parameter"));
+    }
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
     Val.Tensor value = new Val.Tensor(node, p.span());

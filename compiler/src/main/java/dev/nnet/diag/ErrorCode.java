@@ -7,6 +7,7 @@ package dev.nnet.diag;
  */
 public enum ErrorCode {
   SYNTAX("NNET0001", "syntax error"),
+  NESTING_TOO_DEEP("NNET0002", "expression nested too deeply"),
   UNKNOWN_NAME("NNET0101", "unknown name"),
   DUPLICATE_NAME("NNET0102", "name defined twice"),
   UNKNOWN_MODULE("NNET0103", "unknown module in import"),

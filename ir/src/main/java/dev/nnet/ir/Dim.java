@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * reports at the expression that computed it. A wrapped size would silently check another model.
  */
 public final class Dim implements Comparable<Dim> {
+  /** The most monomials a product may expand to; real shapes have a handful. */
+  public static final int MAX_PRODUCT_TERMS = 4096;
+
   /** Monomial key (sorted atom names joined by '*', "" for the constant term) to coefficient. */
   private final TreeMap<String, Long> terms;
   /** Atom name to atom, for atoms that are floor divisions (variables need no extra data). */
@@ -69,7 +72,15 @@ public final class Dim implements Comparable<Dim> {
     return plus(o.times(of(-1)));
   }
 
+  /**
+   * Multiplies; throws {@link DimensionTooLarge} if expanding the product could give more than
+   * {@link #MAX_PRODUCT_TERMS} monomials.
+   */
   public Dim times(Dim o) {
+    if ((long) terms.size() * o.terms.size() > MAX_PRODUCT_TERMS) {
+      throw new DimensionTooLarge("this size expression grows too large: expanding it gives more than "
+          + MAX_PRODUCT_TERMS + " terms");
+    }
     TreeMap<String, Long> t = new TreeMap<>();
     for (var a : terms.entrySet()) {
       for (var b : o.terms.entrySet()) {
@@ -84,7 +95,7 @@ public final class Dim implements Comparable<Dim> {
     if (o.isConstant()) {
       long d = o.constant();
       if (d == 0) {
-        throw new ArithmeticException("division of a dimension by zero");
+        throw new DimensionTooLarge("a size is divided by zero");
       }
       if (d == 1) {
         return this;
