@@ -1,8 +1,6 @@
 package dev.nnet.cli;
 
-import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,9 +18,7 @@ final class EvalCommand implements Callable<Integer> {
     if (m == null) {
       return code[0];
     }
-    Trainer trainer = new Trainer(m.plan().trainerConfig(Map.of(model.split, m.data()), null, null), m.backend(),
-        ProgressBar.toStdout());
-    trainer.load(m.weights());
+    Trainer trainer = m.withWeights(model.split);
     System.out.println(model.split + " " + trainer.evaluate(m.data()));
     return 0;
   }

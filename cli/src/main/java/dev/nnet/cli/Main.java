@@ -29,6 +29,18 @@ public final class Main implements Runnable {
       line.getErr().println("nnet: " + ex.getMessage());
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // The checks before training estimate memory; this is the last resort when the estimate was
+      // short (a kernel's scratch space, fragmentation): a message, never a stack trace.
+      System.err.println("nnet: out of memory (the Java heap holds at most " + String.format("%,d", Runtime.getRuntime().maxMemory())
+          + " bytes); use smaller layers or batches, or give Java more memory (`java -Xmx8g -jar nnet.jar ...`)");
+      return 1;
+    } catch (StackOverflowError e) {
+      // Never a stack trace on the terminal: the checker reports deep nesting itself, training may not.
+      System.err.println("nnet: ran out of stack; run java with a larger one (`java -Xss8m -jar nnet.jar ...`)");
+      return 1;
+    }
   }
 }

@@ -1,7 +1,9 @@
 package dev.nnet.cli;
 
 import dev.nnet.check.DataLoadError;
+import dev.nnet.check.TrainingMemory;
 import dev.nnet.check.TrainingPlan;
+import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.SourceFile;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.data.Dataset;
@@ -40,6 +42,21 @@ final class Plans {
       return null;
     }
     return new Checked(r.plans().get(0), r.sources());
+  }
+
+  /**
+   * Prints a located error and returns false when training {@code plan} would need more memory
+   * than the heap has left (checked before anything is allocated).
+   */
+  static boolean fitsInMemory(Checked checked, int batchSize) {
+    Runtime rt = Runtime.getRuntime();
+    long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    Diagnostic tooLarge = TrainingMemory.of(checked.plan()).checkFits(batchSize, available);
+    if (tooLarge != null) {
+      SourceLoading.print(tooLarge, checked.sources(), System.err);
+      return false;
+    }
+    return true;
   }
 
   /** Run directories named in `save` are relative to the current directory. */

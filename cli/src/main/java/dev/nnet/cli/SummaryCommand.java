@@ -2,8 +2,10 @@ package dev.nnet.cli;
 
 import dev.nnet.driver.Compiler;
 import dev.nnet.check.LayerInstance;
+import dev.nnet.check.TrainingMemory;
 import dev.nnet.check.TrainingPlan;
 import dev.nnet.ir.TensorType;
+import dev.nnet.opt.MemoryPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,10 +28,33 @@ final class SummaryCommand implements Callable<Integer> {
     if (models.isEmpty()) {
       System.out.println("no model to summarize: define a `model` whose hyperparameters have defaults, or a `train` block");
     }
-    for (LayerInstance m : models) {
-      System.out.print(render(m));
+    if (r.plans().isEmpty()) {
+      for (LayerInstance m : models) {
+        System.out.print(render(m));
+        long values = m.allParams().stream().filter(p -> p.shape().numel().isConstant())
+            .mapToLong(p -> p.shape().numel().constant()).reduce(0, Math::addExact);
+        System.out.printf("Parameter memory: %,d bytes (f32, buffers included)%n", Math.multiplyExact(values, 4L));
+        if (m.traced() != null) {
+          System.out.printf("Activation memory of forward: %s bytes%n", MemoryPlan.of(m.traced()).peakBytes());
+        }
+      }
+    }
+    for (TrainingPlan p : r.plans()) {
+      System.out.print(render(p.model()));
+      System.out.print(memory(TrainingMemory.of(p), p.batchSize()));
     }
     return 0;
+  }
+
+  /** The memory lines of a train block: parameters, optimizer state, one step's activations. */
+  static String memory(TrainingMemory m, int batch) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("Parameter memory: %,d bytes (f32, buffers included)%n", m.parameterBytes()));
+    sb.append(String.format("Optimizer state: %,d bytes%n", m.stateBytes()));
+    long act = m.activationBytes(batch);
+    sb.append(String.format("Activation memory per training step: %s bytes%s%n", m.activationBytes(),
+        act < 0 ? "" : String.format(" (%,d at batch %d)", act, batch)));
+    return sb.toString();
   }
 
   static String render(LayerInstance model) {

@@ -5,10 +5,12 @@ import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.interpreter.Profile;
+import dev.nnet.runtime.train.NumericalFault;
 import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +26,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "override the number of epochs")
   Integer epochs;
 
-  @Option(names = "--resume", description = "continue from the run directory's checkpoint")
+  @Option(names = "--resume", description = "continue from the run directory's checkpoint, at the epoch after the saved "
+      + "one, with its optimizer state: the result equals an uninterrupted run's")
   boolean resume;
 
   @Option(names = "--profile",
@@ -47,22 +50,49 @@ final class TrainCommand implements Callable<Integer> {
     }
     TrainingPlan plan = checked.plan();
     Trainer.Config config = Plans.config(plan, splits, epochs);
+    // A batch is never larger than the split it comes from.
+    Dataset train = splits.get("train");
+    int batch = train == null ? config.batchSize() : Math.max(1, Math.min(config.batchSize(), train.size()));
+    if (!Plans.fitsInMemory(checked, batch)) {
+      return 1;
+    }
     Trainer trainer = new Trainer(config, backend, ProgressBar.toStdout());
-    if (resume && config.save() != null && Files.exists(Trainer.checkpointFile(config.save()))) {
-      trainer.load(Checkpoint.load(Trainer.checkpointFile(config.save())).tensors());
-      System.out.println("resumed from " + Trainer.checkpointFile(config.save()));
+    if (resume) {
+      if (config.save() == null) {
+        System.err.println("nnet: --resume needs a run directory: set `save = \"runs/NAME\"` in the train block");
+        return 2;
+      }
+      Path ckpt = Trainer.checkpointFile(config.save());
+      if (Files.exists(ckpt)) {
+        int done = trainer.resume(Checkpoint.load(ckpt), ckpt);
+        System.out.println("resumed from " + ckpt + " after epoch " + done + " of " + config.epochs());
+        if (done >= config.epochs()) {
+          System.out.println("the run is complete; pass --epochs N with N > " + done + " to train further");
+        }
+      } else {
+        System.out.println("no checkpoint at " + ckpt + " yet; training from the start");
+      }
     }
     if (profile) {
       trainer.enableProfiling();
     }
-    var history = trainer.fit();
+    List<Trainer.Epoch> history;
+    try {
+      history = trainer.fit();
+    } catch (NumericalFault e) {
+      System.out.flush();
+      System.err.println(e.getMessage());
+      return 1;
+    }
     if (profile) {
       Profile p = trainer.stepProfile();
       System.out.print(p.table(15));
       System.out.printf("outside kernels (batches, executor bookkeeping): %.3f ms per step%n",
           (Trainer.timedSeconds(history) * 1e9 - p.totalNanos()) / 1e6 / Math.max(1, p.runs()));
     }
-    System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
+    if (!history.isEmpty()) {
+      System.out.printf("train_throughput: %.0f samples/s (epochs 2..%d)%n", Trainer.throughput(history), history.size());
+    }
     Dataset test = splits.get("test");
     if (test != null) {
       System.out.println("test " + trainer.evaluate(test));

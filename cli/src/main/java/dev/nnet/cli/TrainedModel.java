@@ -1,10 +1,10 @@
 package dev.nnet.cli;
 
 import dev.nnet.check.TrainingPlan;
-import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.checkpoint.Checkpoint;
 import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.train.ProgressBar;
 import dev.nnet.runtime.train.Trainer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,7 +30,17 @@ final class TrainedModel {
   Backend backend;
 
   /** A compiled plan with trained weights, the chosen split, and the backend to run on. */
-  record Loaded(TrainingPlan plan, Map<String, Tensor> weights, Dataset data, Backend backend) {}
+  record Loaded(TrainingPlan plan, Checkpoint checkpoint, Path checkpointFile, Dataset data, Backend backend) {
+    /**
+     * A trainer of the plan holding the checkpoint's weights, checked against the model (every
+     * parameter present, same shape, finite), over the chosen split as {@code split}.
+     */
+    Trainer withWeights(String split) {
+      Trainer trainer = new Trainer(plan.trainerConfig(Map.of(split, data), null, null), backend, ProgressBar.toStdout());
+      trainer.load(checkpoint, checkpointFile);
+      return trainer;
+    }
+  }
 
   /** Resolves the options; on failure prints why and returns null with the exit code in {@code code[0]}. */
   Loaded load(int[] code) {
@@ -56,7 +66,7 @@ final class TrainedModel {
       code[0] = 1;
       return null;
     }
-    return new Loaded(plan, Checkpoint.load(ckpt).tensors(), splits.get(split), backend);
+    return new Loaded(plan, Checkpoint.load(ckpt), ckpt, splits.get(split), backend);
   }
 
   /**

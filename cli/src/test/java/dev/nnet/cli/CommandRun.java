@@ -3,9 +3,9 @@ package dev.nnet.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 
-/** Exit code, standard output and standard error of one command line, run in this JVM. */
+/** Exit code, standard output and standard error of one {@code nnet} command line, run in this JVM. */
 record CommandRun(int code, String out, String err) {
-  /** Runs {@code nnet args...} with standard output and error captured. */
+  /** Runs {@code nnet args...} with its output captured. */
   static CommandRun of(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -14,7 +14,8 @@ record CommandRun(int code, String out, String err) {
     try {
       System.setOut(new PrintStream(o));
       System.setErr(new PrintStream(e));
-      return new CommandRun(Main.run(args), o.toString(), e.toString());
+      int code = Main.run(args);
+      return new CommandRun(code, o.toString(), e.toString());
     } finally {
       System.setOut(out);
       System.setErr(err);

@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.ir.BinaryFn;
 import dev.nnet.ir.ConstantData;
@@ -187,9 +188,10 @@ final class Builtins {
     defineInitializers(s);
     defineOptimizers(s);
     define(s, "csv", (t, a, span) -> {
-      a.expectAtMost(1, "path", "header", "shuffle", "seed");
+      a.expectAtMost(1, "path", "header", "allow_nan", "shuffle", "seed");
       Map<String, Object> opts = new LinkedHashMap<>();
       opts.put("header", a.bool(-1, "header", false));
+      opts.put("allow_nan", a.bool(-1, "allow_nan", false));
       rowOrder(a, opts);
       return new Val.Source(new DataSourceSpec("csv", a.string(0, "path", null), opts, span));
     });
@@ -370,6 +372,10 @@ final class Builtins {
         known = known.times(d.value());
       }
     }
+    if (infer >= 0 && known.isConstant() && known.constant() == 0) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
+          "`reshape` cannot infer -1 when another dimension is 0").withHelp("write every dimension instead of -1"));
+    }
     if (infer >= 0) {
       Dim total = x.value().shape().numel();
       Dim rest = known.isConstant() ? total.floorDiv(known) : quotient(total, known);
@@ -379,7 +385,11 @@ final class Builtins {
       }
       dims.set(infer, rest);
     }
-    return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    try {
+      return t.tensor(new Op.Reshape(new Shape(dims)), span, x);
+    } catch (CheckError e) {
+      throw t.withRoundedDivision(e, span, dims);
+    }
   }
 
   /** total / known when known is a symbol (times a constant) that divides every term; else null. */
@@ -419,6 +429,11 @@ final class Builtins {
     List<Double> flat = new ArrayList<>();
     flattenLiteral(values.value(), 0, shape, flat, values.span());
     int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+    if (java.util.Arrays.stream(dims).asLongStream().reduce(1, Math::multiplyExact) != flat.size()) {
+      // Equal lengths per depth, yet a number where another row has a list: [1.0, [2.0, 3.0]].
+      throw Tracer.error(ErrorCode.INVALID_VALUE, values.span(),
+          "the rows of a tensor literal must be nested equally deep: a number stands where another row has a list");
+    }
     ConstantData value;
     if (dtype == DType.I64) {
       value = ConstantData.ofLongs(flat.stream().mapToLong(Double::longValue).toArray(), dims);
@@ -495,7 +510,10 @@ final class Builtins {
   static int normalizeAxis(long axis, int rank, SourceSpan span) throws CheckError {
     long k = axis < 0 ? axis + rank : axis;
     if (k < 0 || k >= rank) {
-      throw Tracer.error(ErrorCode.OP_SHAPE, span, "axis " + axis + " is out of range for a tensor of rank " + rank);
+      Diagnostic d = Diagnostic.error(ErrorCode.OP_SHAPE, span, "axis " + axis + " is out of range for a tensor of rank "
+          + rank);
+      throw new CheckError(rank == 0 ? d.withHelp("a scalar has no axes: leave `axis` out")
+          : d.withHelp("the axes of a rank-" + rank + " tensor are 0 to " + (rank - 1) + " (or -" + rank + " to -1, from the end)"));
     }
     return (int) k;
   }

@@ -15,6 +15,7 @@ import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.CsvReader;
 import dev.nnet.runtime.data.CsvTable;
 import dev.nnet.runtime.data.DataError;
+import dev.nnet.runtime.data.RowOrigins;
 import dev.nnet.runtime.data.Dataset;
 import dev.nnet.runtime.data.IdxReader;
 import java.nio.file.Files;
@@ -46,11 +47,17 @@ public final class DataLoader {
   static Map<String, Dataset> load(DataPlan plan, Path baseDir, Backend backend, FieldComputation.Strategy strategy)
       throws DataLoadError {
     Map<String, Map<String, Tensor>> parts;
+    Map<String, RowOrigins> origins = new LinkedHashMap<>();
     try {
-      parts = read(plan.source(), baseDir);
+      parts = read(plan.source(), baseDir, origins);
     } catch (DataError e) {
-      throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
-          .withLabel("while reading this source"));
+      Diagnostic d = Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
+          .withLabel("while reading this source");
+      if (!Path.of(plan.source().path()).isAbsolute()) {
+        d = d.withHelp("`" + plan.source().path() + "` is resolved against the directory of the .nnet file that declares it, "
+            + baseDir);
+      }
+      throw new DataLoadError(d);
     }
     Map<String, Dim> bindings = bindSchema(plan, parts);
     Map<String, TensorType> fieldTypes = checkFields(plan, bindings);
@@ -58,7 +65,7 @@ public final class DataLoader {
     Map<String, Dataset> byPart = new LinkedHashMap<>();
     boolean shuffle = Boolean.TRUE.equals(plan.source().options().get("shuffle"));
     for (var part : parts.entrySet()) {
-      Dataset rows = Dataset.of(fields.compute(part.getValue()));
+      Dataset rows = Dataset.of(fields.compute(part.getValue())).withOrigins(origins.get(part.getKey()));
       if (shuffle) {
         long seed = (Long) plan.source().options().get("seed");
         rows = rows.select(Batches.permutation(rows.size(), new SplittableRandom(seed)));
@@ -159,21 +166,30 @@ public final class DataLoader {
   }
 
   /** Reads a source into parts, each a map of per-sample variables with a leading rows axis. */
-  private static Map<String, Map<String, Tensor>> read(DataSourceSpec spec, Path baseDir) {
+  private static Map<String, Map<String, Tensor>> read(DataSourceSpec spec, Path baseDir, Map<String, RowOrigins> origins) {
     Path path = baseDir.resolve(spec.path());
     Map<String, Map<String, Tensor>> parts = new LinkedHashMap<>();
     switch (spec.kind()) {
       case "csv" -> {
         boolean header = Boolean.TRUE.equals(spec.options().get("header"));
-        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT).read(path);
+        boolean allowNan = Boolean.TRUE.equals(spec.options().get("allow_nan"));
+        CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT)
+            .allowNonFinite(allowNan).read(path);
         parts.put("rows", Map.of("row", table.values()));
+        int[] lines = new int[table.rows()];
+        for (int i = 0; i < lines.length; i++) {
+          lines[i] = table.lineOf(i);
+        }
+        origins.put("rows", new RowOrigins(table.file(), true, lines));
       }
       case "mnist" -> {
         for (String[] p : new String[][] {{"train", "train"}, {"test", "t10k"}}) {
           Map<String, Tensor> part = new LinkedHashMap<>();
           part.put("pixels", IdxReader.read(find(path, p[1] + "-images-idx3-ubyte")));
-          part.put("label", IdxReader.readLongs(find(path, p[1] + "-labels-idx1-ubyte")));
+          Path labels = find(path, p[1] + "-labels-idx1-ubyte");
+          part.put("label", IdxReader.readLongs(labels));
           parts.put(p[0], part);
+          origins.put(p[0], new RowOrigins(labels, false, java.util.stream.IntStream.range(0, part.get("label").dim(0)).toArray()));
         }
       }
       default -> throw new IllegalArgumentException("unknown source " + spec.kind());

@@ -41,8 +41,14 @@ final class DataLowering {
     Long to = sl.to() == null ? null : tracer.intOf(tracer.eval(sl.to(), scope), sl.span());
     RowRange range = new RowRange(from, to, sl.span());
     if (range.reversed()) {
-      throw Tracer.error(ErrorCode.DATA_FIELD, sl.span(), "rows " + from + ".." + to + " are out of range: the range "
-          + "ends before it starts");
+      throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, sl.span(), "rows " + from + ".." + to
+          + " are reversed: the range ends before it starts").withLabel("reversed")
+          .withHelp("the first row comes first: `" + p.part() + "[" + to + ".." + from + "]`, if those are the rows you mean"));
+    }
+    if (range.empty()) {
+      throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, sl.span(), "rows " + from + ".." + to
+          + " are empty: a range includes its start and excludes its end").withLabel("no rows")
+          .withHelp("`" + p.part() + "[a..b]` selects the rows a to b - 1: give an end after the start"));
     }
     List<RowRange> ranges = new ArrayList<>(p.ranges());
     ranges.add(range);
@@ -60,6 +66,7 @@ final class DataLowering {
     SourceSchema schema = SourceSchema.of(s.spec());
     GraphBuilder g = new GraphBuilder();
     Tracer tracer = new Tracer(g, false, sources, lints, types);
+    tracer.ignoresMode("a data field is computed once, when the data is loaded, in evaluation mode");
     tracer.noteSymbol(SourceSchema.CSV_COLUMNS, SourceSchema.symbolOrigin(s.spec()));
     Scope scope = new Scope(globals);
     List<Signature.InputSlot> inputs = new ArrayList<>();
@@ -72,6 +79,12 @@ final class DataLowering {
     Map<String, SourceSpan> fieldSpans = new LinkedHashMap<>();
     List<Signature.OutputSlot> outputs = new ArrayList<>();
     for (Decl.DataField f : decl.fields()) {
+      if (fieldSpans.containsKey(f.name())) {
+        // Each field is one output of the field computation (found by fuzzing: an internal error before).
+        throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, f.span(), "field `" + f.name() + "` is defined twice")
+            .withLabel("second definition").withRelated(fieldSpans.get(f.name()), "first defined here")
+            .withHelp("rename one of them"));
+      }
       Val v = tracer.eval(f.value(), scope);
       if (!(v instanceof Val.Tensor t)) {
         throw Tracer.error(ErrorCode.DATA_FIELD, f.value().span(), "field `" + f.name() + "` must be a tensor, got "

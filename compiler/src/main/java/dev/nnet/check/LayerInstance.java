@@ -128,10 +128,11 @@ public final class LayerInstance {
 
   /** Number of scalar parameters here and below (for a concrete shape). */
   public long parameterCount() {
+    // Exact, like every size: a wrapped count would print as a negative number.
     long n = params.stream().filter(ParamSpec::trainable)
-        .mapToLong(p -> p.shape().numel().isConstant() ? p.shape().numel().constant() : 0).sum();
+        .mapToLong(p -> p.shape().numel().isConstant() ? p.shape().numel().constant() : 0).reduce(0, Math::addExact);
     for (LayerInstance c : children.values()) {
-      n += c.parameterCount();
+      n = Math.addExact(n, c.parameterCount());
     }
     return n;
   }

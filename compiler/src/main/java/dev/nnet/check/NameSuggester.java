@@ -6,10 +6,12 @@ import java.util.Collection;
 final class NameSuggester {
   private NameSuggester() {}
 
-  /** The closest candidate within an edit distance of about a third of the name, or null. */
+  /** The closest candidate within an edit distance of about a third of the name (case only for short names), or null. */
   static String closest(String name, Collection<String> candidates) {
     String best = null;
-    int bestDistance = Math.max(1, name.length() / 3) + 1;
+    // A one- or two-letter name (N, x, lr) is one edit from every other short name: only a
+    // difference of case is a likely typo there.
+    int bestDistance = name.length() <= 2 ? 1 : Math.max(1, name.length() / 3) + 1;
     for (String c : candidates) {
       int d = distance(name.toLowerCase(), c.toLowerCase());
       if (d < bestDistance) {

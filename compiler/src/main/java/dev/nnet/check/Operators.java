@@ -1,5 +1,6 @@
 package dev.nnet.check;
 
+import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
 import dev.nnet.front.ast.Expr;
 import dev.nnet.ir.BinaryFn;
@@ -23,7 +24,7 @@ final class Operators {
       case "+":
         return v;
       case "-":
-        if (v instanceof Val.Int i) return new Val.Int(i.value().times(Dim.of(-1)));
+        if (v instanceof Val.Int i) return new Val.Int(exact(() -> i.value().times(Dim.of(-1)), "-" + text(i.value()), u.span()));
         if (v instanceof Val.Float f) return new Val.Float(-f.value());
         if (v instanceof Val.Tensor t) return tracer.tensor(new Op.Unary(UnaryFn.NEG), u.span(), t);
         break;
@@ -37,6 +38,49 @@ final class Operators {
         break;
     }
     throw Tracer.error(ErrorCode.ARGUMENT_TYPE, u.span(), "`" + u.op() + "` cannot be applied to " + v.describe());
+  }
+
+  /** Integer arithmetic that must not wrap: an overflow is an error at {@code span} showing {@code text}. */
+  private static Dim exact(java.util.function.Supplier<Dim> op, String text, SourceSpan span) throws CheckError {
+    try {
+      return op.get();
+    } catch (dev.nnet.ir.DimensionTooLarge e) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span, e.getMessage())
+          .withHelp("check the sizes this expression computes with"));
+    } catch (ArithmeticException e) {
+      throw overflow(text, span);
+    }
+  }
+
+  /** {@code base ** exponent} for {@code exponent >= 0}, exactly (|base| >= 2 overflows within 63 factors). */
+  private static long power(long base, long exponent, SourceSpan span) throws CheckError {
+    if (base == 0 || base == 1) {
+      return exponent == 0 ? 1 : base;
+    }
+    if (base == -1) {
+      return exponent % 2 == 0 ? 1 : -1;
+    }
+    long result = 1;
+    try {
+      for (long i = 0; i < exponent; i++) {
+        result = Math.multiplyExact(result, base);
+      }
+    } catch (ArithmeticException e) {
+      throw overflow(base + " ** " + exponent, span);
+    }
+    return result;
+  }
+
+  /** A dim as an operand in a message: parenthesized when it is a sum. */
+  private static String text(Dim d) {
+    String t = d.toString();
+    return t.contains(" ") ? "(" + t + ")" : t;
+  }
+
+  private static CheckError overflow(String text, SourceSpan span) {
+    return new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, span,
+        "`" + text + "` overflows: integers are 64-bit, at most " + String.format("%,d", Long.MAX_VALUE))
+        .withHelp("no tensor dimension or hyperparameter can be that large; check the arithmetic"));
   }
 
   static Val binary(Tracer tracer, String op, Val a, Val b, Expr.Binary where) throws CheckError {
@@ -54,11 +98,14 @@ final class Operators {
       Dim p = x.value();
       Dim q = y.value();
       switch (op) {
-        case "+": return new Val.Int(p.plus(q));
-        case "-": return new Val.Int(p.minus(q));
-        case "*": return new Val.Int(p.times(q));
+        case "+": return new Val.Int(exact(() -> p.plus(q), text(p) + " + " + text(q), span));
+        case "-": return new Val.Int(exact(() -> p.minus(q), text(p) + " - " + text(q), span));
+        case "*": return new Val.Int(exact(() -> p.times(q), text(p) + " * " + text(q), span));
         case "/":
           if (q.isConstant() && q.constant() == 0) throw Tracer.error(ErrorCode.INVALID_VALUE, span, "division by zero");
+          if (p.isConstant() && q.isConstant() && p.constant() % q.constant() != 0) {
+            tracer.noteRoundedDivision(new RoundedDivision(span, p.constant(), q.constant()));
+          }
           return new Val.Int(p.floorDiv(q));
         default:
           break;
@@ -70,7 +117,7 @@ final class Operators {
           case "%":
             if (r == 0) throw Tracer.error(ErrorCode.INVALID_VALUE, span, "division by zero");
             return Val.Int.of(Math.floorMod(l, r));
-          case "**": return r >= 0 ? Val.Int.of((long) Math.pow(l, r)) : new Val.Float(Math.pow(l, r));
+          case "**": return r >= 0 ? Val.Int.of(power(l, r, span)) : new Val.Float(Math.pow(l, r));
           case "==": return new Val.Bool(l == r);
           case "!=": return new Val.Bool(l != r);
           case "<": return new Val.Bool(l < r);
@@ -124,7 +171,11 @@ final class Operators {
     if (op.equals("@")) {
       Val.Tensor x = tracer.asTensor(a, null, where.left().span());
       Val.Tensor y = tracer.asTensor(b, null, where.right().span());
-      return tracer.tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+      try {
+        return tracer.tensorAt(new Op.MatMul(), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+      } catch (CheckError e) {
+        throw withHelp(e, OperandFix.matmul(x, tracer.text(where.left().span()), y, tracer.text(where.right().span())));
+      }
     }
     DType dtype = a instanceof Val.Tensor t ? t.value().dtype() : ((Val.Tensor) b).value().dtype();
     Val.Tensor x = tracer.asTensor(a, dtype, where.left().span());
@@ -145,6 +196,17 @@ final class Operators {
       case "or" -> BinaryFn.OR;
       default -> throw Tracer.error(ErrorCode.ARGUMENT_TYPE, span, "`" + op + "` is not defined on tensors");
     };
-    return tracer.tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+    try {
+      return tracer.tensorAt(new Op.Binary(fn), span, List.of(x, y), List.of(where.left().span(), where.right().span()));
+    } catch (CheckError e) {
+      boolean arithmetic = !fn.isComparison() && !fn.isLogical();
+      throw withHelp(e, OperandFix.elementwise(op, arithmetic, x, tracer.text(where.left().span()), y,
+          tracer.text(where.right().span())));
+    }
+  }
+
+  private static CheckError withHelp(CheckError e, String help) {
+    return help == null || e.diagnostic() == null || e.diagnostic().help() != null ? e
+        : new CheckError(e.diagnostic().withHelp(help));
   }
 }

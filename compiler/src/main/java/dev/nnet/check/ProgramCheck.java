@@ -101,6 +101,11 @@ public final class ProgramCheck {
             plans.add(lowerTrain(train, data, globals, sources, lints, types));
           } catch (CheckError e) {
             addReported(diags, e);
+          } catch (dev.nnet.ir.LeafNameTaken e) {
+            // The step's inputs (data fields, `lr`, `epoch`, `step`) are created after the model's parameters.
+            diags.add(Diagnostic.error(ErrorCode.DUPLICATE_NAME, train.nameSpan(), "the model has a parameter named `"
+                    + e.name() + "`, which is also an input of the training step")
+                .withHelp("rename the parameter `" + e.name() + "` (the data fields, `lr`, `epoch` and `step` are inputs)"));
           }
         }
       }
@@ -131,8 +136,17 @@ public final class ProgramCheck {
   /** Defines each layer, function and let of a file in {@code scope}, reporting duplicates. */
   private static void defineDecls(Program program, Scope scope, Tracer tracer, List<Diagnostic> diags) {
     Map<String, Decl> seen = new LinkedHashMap<>();
+    Decl.Train firstTrain = null;
     for (Decl d : program.decls()) {
-      if (d instanceof Decl.Train) {
+      if (d instanceof Decl.Train train && firstTrain != null) {
+        // `nnet train`, `eval` and `predict` run a file's train block; a second one would be ignored.
+        diags.add(Diagnostic.error(ErrorCode.TRAIN_SETTING, train.nameSpan(), "a second `train` block in one file")
+            .withLabel("second train block").withRelated(firstTrain.nameSpan(), "the file's train block")
+            .withHelp("move it to a file of its own: `nnet train FILE` runs the one train block of FILE"));
+        continue;
+      }
+      if (d instanceof Decl.Train train) {
+        firstTrain = train;
         continue;
       }
       Decl prev = seen.put(d.name(), d);
@@ -188,6 +202,14 @@ public final class ProgramCheck {
     Args args = new Args(layer.name(), fwd.nameSpan());
     for (Member.FnDecl.Param p : fwd.params()) {
       if (p.type() instanceof TypeRef.Tensor t) {
+        if (inst.params().stream().anyMatch(spec -> spec.name().equals(p.name()))) {
+          // Inputs and parameters are fed by name, so one name cannot be both (found by fuzzing).
+          SourceSpan declared = inst.paramSpans().get(p.name());
+          Diagnostic d = Diagnostic.error(ErrorCode.DUPLICATE_NAME, p.span(),
+                  "`" + p.name() + "` is both an input of `forward` and a parameter of `" + layer.name() + "`")
+              .withLabel("input named like a parameter").withHelp("rename the input or the parameter");
+          throw new CheckError(declared == null ? d : d.withRelated(declared, "parameter declared here"));
+        }
         TensorType type = symbolicType(t, inst.scope(), tracer, fwd, p);
         args.add(null, new Val.Tensor(g.input(p.name(), type, p.span()), p.span()), p.span());
       }

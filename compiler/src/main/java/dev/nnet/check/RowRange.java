@@ -20,15 +20,24 @@ public record RowRange(Long from, Long to, SourceSpan span) {
   long[] resolve(String part, long size) throws DataLoadError {
     long f = from == null ? 0 : from < 0 ? from + size : from;
     long t = to == null ? size : to < 0 ? to + size : to;
-    if (f < 0 || t > size || f > t) {
+    if (f > t && f >= 0 && t <= size) {
+      throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, span, "rows " + f + ".." + t
+          + " are reversed: counted from the end of `" + part + "` (" + size + " rows here), the range ends before it starts"));
+    }
+    if (f < 0 || t > size) {
       throw new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, span, "rows " + f + ".." + t
           + " are out of range: `" + part + "` has " + size + " rows here"));
     }
     return new long[] {f, t};
   }
 
-  /** Whether the range is empty or reversed whatever the row count: both bounds from the same end, in the wrong order. */
+  /** Whether the range is reversed whatever the row count: both bounds from the same end, in the wrong order. */
   boolean reversed() {
     return from != null && to != null && (from < 0) == (to < 0) && from > to;
+  }
+
+  /** Whether the range is empty whatever the row count: both bounds the same. */
+  boolean empty() {
+    return from != null && from.equals(to);
   }
 }

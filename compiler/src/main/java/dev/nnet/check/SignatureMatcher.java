@@ -24,6 +24,8 @@ final class SignatureMatcher {
   private final String callee;
   private final LayerInstance layer;
   private final SourceSpan callSpan;
+  /** Which argument bound each variadic name ({@code *S}) in this call, to explain a later disagreement. */
+  private final java.util.Map<String, SameShapeMismatch.Side> packOwners = new java.util.HashMap<>();
 
   SignatureMatcher(Tracer tracer, String callee, LayerInstance layer, SourceSpan callSpan) {
     this.tracer = tracer;
@@ -35,10 +37,19 @@ final class SignatureMatcher {
   void checkArgument(Member.FnDecl.Param p, Val v, SourceSpan at, Scope scope) throws CheckError {
     if (p.type() instanceof TypeRef.Tensor t) {
       if (!(v instanceof Val.Tensor tensor)) {
-        throw new CheckError(Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
-            "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor"));
+        Diagnostic d = Diagnostic.error(ErrorCode.ARGUMENT_TYPE, at,
+            "`" + callee + "` needs a tensor for `" + p.name() + "`, got " + v.describe()).withLabel("expected a tensor");
+        // mse(prediction, 0.0): a number for an operand that must have another's shape is that shape filled.
+        SameShapeMismatch.Side owner = t.dims().size() == 1 && t.dims().get(0) instanceof TypeRef.DimRef.Variadic var
+            ? packOwners.get(var.name()) : null;
+        String number = argumentText(at);
+        if (owner != null && owner.text() != null && number != null && (v instanceof Val.Float || v instanceof Val.Int)) {
+          d = d.withHelp("for a tensor of " + number + " with the shape of `" + owner.param() + "`, write `fill("
+              + owner.text() + ".shape, " + number + ")`");
+        }
+        throw new CheckError(d);
       }
-      unify(t, tensor, scope, p.name(), false);
+      unify(t, tensor, scope, p.name(), false, at);
     } else {
       scope.define(p.name(), checkKind(p.type(), v, at, callee, p.name()));
     }
@@ -49,21 +60,17 @@ final class SignatureMatcher {
       throw new CheckError(Diagnostic.error(ErrorCode.RESULT_SHAPE, at,
           "`" + callee + "` is declared to return a tensor but returns " + v.describe()));
     }
-    unify(t, new Val.Tensor(tensor.value(), at), scope, null, true);
+    unify(t, new Val.Tensor(tensor.value(), at), scope, null, true, at);
   }
 
-  private void unify(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result)
-      throws CheckError {
+  private void unify(TypeRef.Tensor declared, Val.Tensor actual, Scope scope, String param, boolean result,
+      SourceSpan at) throws CheckError {
     DType want = declared.dtype() == null ? DType.F32 : DType.parse(declared.dtype());
     if (want == null) {
       throw Tracer.error(ErrorCode.UNKNOWN_NAME, declared.span(), "unknown dtype `" + declared.dtype()
           + "`; use f32, i64 or bool");
     }
     Shape shape = actual.value().shape();
-    if (actual.value().dtype() != want) {
-      throw mismatch(declared, actual, scope, param, result, ErrorCode.DTYPE_MISMATCH,
-          "element type " + want + " vs " + actual.value().dtype(), null);
-    }
     List<TypeRef.DimRef> dims = declared.dims();
     int variadic = -1;
     for (int i = 0; i < dims.size(); i++) {
@@ -73,9 +80,32 @@ final class SignatureMatcher {
     }
     int fixed = variadic < 0 ? dims.size() : dims.size() - 1;
     int rank = shape.rank();
+    if (actual.value().dtype() != want) {
+      CheckError err = mismatch(declared, actual, scope, param, result, ErrorCode.DTYPE_MISMATCH,
+          "element type " + want + " vs " + actual.value().dtype(), null);
+      // A cast fixes the element type only; with the rank wrong too it would not be the whole fix.
+      boolean rankFits = variadic < 0 ? rank == fixed : rank >= fixed;
+      String x = result ? null : argumentText(at);
+      boolean usable = x != null && !at.equals(callSpan) && want != DType.BOOL;
+      if (rankFits && usable) {
+        throw new CheckError(err.diagnostic().withHelp("convert it: `cast(" + x + ", " + want + ")`"));
+      }
+      if (variadic < 0 && usable && fitsWithoutLastAxis(dims, shape, scope)) {
+        throw new CheckError(err.diagnostic().withHelp("drop the last axis of size 1 and convert: `cast(squeeze(" + x
+            + ", -1), " + want + ")`"));
+      }
+      throw err;
+    }
     if (variadic < 0 ? rank != fixed : rank < fixed) {
-      throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
+      CheckError err = mismatch(declared, actual, scope, param, result,
+          result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
           "rank " + (variadic < 0 ? "" : "at least ") + fixed + " vs " + rank, null);
+      String x = result ? null : argumentText(at);
+      if (variadic < 0 && x != null && !at.equals(callSpan) && fitsWithoutLastAxis(dims, shape, scope)) {
+        // Labels read as a column ([N, 1]) where one per row ([N]) is declared.
+        throw new CheckError(err.diagnostic().withHelp("drop the last axis of size 1: `squeeze(" + x + ", -1)`"));
+      }
+      throw err;
     }
     int extra = rank - fixed;
     for (int i = 0; i < dims.size(); i++) {
@@ -86,13 +116,21 @@ final class SignatureMatcher {
           pack.add(new Val.Int(shape.dim(i + k)));
         }
         Val bound = scope.lookup(v.name());
+        SameShapeMismatch.Side side = new SameShapeMismatch.Side(param, argumentText(at), dimsOf(pack), at);
         if (bound instanceof Val.ListV l) {
           if (!l.items().equals(pack)) {
+            SameShapeMismatch.Side owner = packOwners.get(v.name());
+            if (owner != null && !result) {
+              throw sameShapeMismatch(new SameShapeMismatch(callee, owner, side), declared, actual, scope);
+            }
             throw mismatch(declared, actual, scope, param, result, ErrorCode.SHAPE_MISMATCH,
                 "`*" + v.name() + "` is " + dimsText(l.items()) + " but here " + dimsText(pack), null);
           }
         } else {
           scope.define(v.name(), new Val.ListV(pack));
+          if (!result) {
+            packOwners.put(v.name(), side);
+          }
         }
         continue;
       }
@@ -100,6 +138,13 @@ final class SignatureMatcher {
       Dim have = shape.dim(axis);
       Expr e = ((TypeRef.DimRef.Of) d).expr();
       if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        if (result) {
+          // A new name in a result type would bind to whatever comes out: the declaration checks nothing.
+          throw new CheckError(Diagnostic.error(ErrorCode.RESULT_SHAPE, n.span(), "`" + n.name() + "` in the declared "
+              + "result of `" + callee + "` is not bound by a parameter, so it would match any size (here " + have + ")")
+              .withLabel("not bound").withHelp("declare the size: a symbol the parameter types bind, a hyperparameter, "
+                  + "or an expression of them (here it is " + have + ")"));
+        }
         scope.define(n.name(), new Val.Int(have)); // first sight of a symbol: bind it
         continue;
       }
@@ -111,6 +156,16 @@ final class SignatureMatcher {
         String name = e instanceof Expr.Name n ? n.name() : null;
         String what = (name != null ? "dimension `" + name + "`" : "dimension " + (axis + 1))
             + " is " + wi.value() + " but the " + (result ? "result" : "argument") + " has " + have;
+        if (!result && flattensTo(shape, wi.value())) {
+          // [N, 1, 28, 28] into Linear(784, ...): the fix is flattening, not Linear(28, ...).
+          String x = argumentText(at);
+          String flat = Shape.of(shape.dim(0), wi.value()).toString();
+          CheckError err = mismatch(declared, actual, scope, param, false, ErrorCode.SHAPE_MISMATCH, what, null);
+          String edit = x == null || at.equals(callSpan) || x.equals(callee)
+              ? "`... |> flatten |> " + callee + "`" : "`" + callee + "(flatten(" + x + "))`";
+          throw new CheckError(err.diagnostic().withHelp("flatten the input to " + flat + " first: " + edit
+              + " (or a `Flatten()` layer before `" + callee + "`)"));
+        }
         throw mismatch(declared, actual, scope, param, result, result ? ErrorCode.RESULT_SHAPE : ErrorCode.SHAPE_MISMATCH,
             what, name == null ? null : new String[] {name, have.toString()});
       }
@@ -124,7 +179,8 @@ final class SignatureMatcher {
     Diagnostic d;
     if (result) {
       d = Diagnostic.error(code, actual.origin(), "`" + callee + "` returns " + got + " but declares " + expected
-          + ": " + detail).withLabel("this is " + got).withRelated(declared.span(), "declared " + expected);
+          + ": " + detail).withLabel("this is " + got).withRelated(declared.span(), "declared " + expected)
+          .withHelp("declare what it returns, `-> " + got + "`, or change the computation that produces " + got);
     } else {
       SourceSpan site = layer != null && layer.definedAt().isKnown() && !layer.definedAt().equals(callSpan)
           ? layer.definedAt() : declared.span();
@@ -140,6 +196,76 @@ final class SignatureMatcher {
       }
     }
     return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /**
+   * Whether {@code shape} is the declared (non-variadic) type plus a last axis of size 1: every
+   * declared dim already known equals the argument's, and the argument has one more axis, of size 1.
+   */
+  private boolean fitsWithoutLastAxis(List<TypeRef.DimRef> dims, Shape shape, Scope scope) {
+    if (shape.rank() != dims.size() + 1 || !shape.dim(dims.size()).isConstant() || shape.dim(dims.size()).constant() != 1) {
+      return false;
+    }
+    for (int i = 0; i < dims.size(); i++) {
+      Expr e = ((TypeRef.DimRef.Of) dims.get(i)).expr();
+      if (e instanceof Expr.Name n && scope.lookup(n.name()) == null) {
+        continue;
+      }
+      try {
+        if (!(tracer.eval(e, scope) instanceof Val.Int w) || !w.value().equals(shape.dim(i))) {
+          return false;
+        }
+      } catch (CheckError notKnown) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every axis after the first together has {@code want} elements (and there are several). */
+  private static boolean flattensTo(Shape shape, Dim want) {
+    if (shape.rank() < 3 || !want.isConstant()) {
+      return false;
+    }
+    long n = 1;
+    for (int i = 1; i < shape.rank(); i++) {
+      if (!shape.dim(i).isConstant()) {
+        return false;
+      }
+      n *= shape.dim(i).constant();
+    }
+    return n == want.constant();
+  }
+
+  /** Two arguments declared with one {@code *S} differ: say so in their names, with the fix. */
+  private CheckError sameShapeMismatch(SameShapeMismatch m, TypeRef.Tensor declared, Val.Tensor actual, Scope scope) {
+    String got = actual.value().type().toString();
+    Diagnostic d = Diagnostic.error(ErrorCode.SHAPE_MISMATCH, callSpan, "`" + callee + "` needs `" + m.second().param()
+        + "` to have the shape of `" + m.first().param() + "`: " + m.detail())
+        .withLabel("`" + m.first().param() + "` and `" + m.second().param() + "` differ");
+    d = d.withRelated(m.first().at(), "`" + m.first().param() + "` is " + SameShapeMismatch.dimsText(m.first().dims()));
+    d = d.withRelated(m.second().at(), "`" + m.second().param() + "` is " + got);
+    d = d.withRelated(declared.span(), "declared " + expectedText(declared, scope) + ", the shape of `"
+        + m.first().param() + "`");
+    String help = m.help();
+    if (help != null) {
+      d = d.withHelp(help);
+    }
+    return new CheckError(d.withBindings(tracer.bindingsFor(List.of(actual.value().type()))));
+  }
+
+  /** The source text of an argument when it is short and on one line, else null. */
+  private String argumentText(SourceSpan at) {
+    SourceFile file = at == null || !at.isKnown() ? null : tracer.source(at.file());
+    if (file == null || at.line() != at.endLine()) {
+      return null;
+    }
+    String text = file.slice(at);
+    return text.length() > 40 ? null : text;
+  }
+
+  private static List<Dim> dimsOf(List<Val> pack) {
+    return pack.stream().map(v -> ((Val.Int) v).value()).toList();
   }
 
   /** "write `Linear(128, 10)`" when the mismatching dim is a hyperparameter passed at the creation site. */

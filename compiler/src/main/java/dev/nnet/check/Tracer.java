@@ -42,7 +42,20 @@ final class Tracer {
   private final Map<Integer, String> producers = new java.util.HashMap<>();
   private final Lints lints;
   private int depth;
+  private final CallStack calls = new CallStack();
+  /** Why the training mode never applies to what is traced here (data fields), or null. */
+  private String modeIgnored;
+  /** The layer that declared each parameter name, so that two layers never share one by accident. */
+  private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
+  private final List<RoundedDivision> roundedDivisions = new ArrayList<>();
+  /** The name of the next layer created: the field being evaluated, until a layer takes it. */
   private String pendingPath;
+  /**
+   * The field being evaluated and how many layers its expression has created: a second one (from a
+   * function returning two layers) is named {@code field.1}, so that its parameters are its own.
+   */
+  private String fieldPath;
+  private int fieldLayers;
   private boolean mayInstantiate = true;
   private final TypeIndex types;
 
@@ -108,11 +121,17 @@ final class Tracer {
    * model, {@code disc = Discriminator()}, gets parameters {@code disc.fc1.weight}).
    */
   Val evalNamed(Expr e, Scope scope, String path) throws CheckError {
+    String outerField = fieldPath;
+    int outerCount = fieldLayers;
     pendingPath = path;
+    fieldPath = path;
+    fieldLayers = 0;
     try {
       return eval(e, scope);
     } finally {
       pendingPath = null;
+      fieldPath = outerField;
+      fieldLayers = outerCount;
     }
   }
 
@@ -126,13 +145,22 @@ final class Tracer {
   Val eval(Expr e, Scope scope) throws CheckError {
     if (++depth > MAX_DEPTH) {
       depth = 0;
-      throw new CheckError(Diagnostic.error(ErrorCode.RECURSION, e.span(),
-          "evaluation nests deeper than " + MAX_DEPTH + " calls").withHelp("check for a function or layer that calls itself"));
+      throw calls.tooDeep(e.span(), MAX_DEPTH);
     }
     try {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
       return v;
+    } catch (dev.nnet.ir.DimensionTooLarge tooLargeOrZero) {
+      // Dim arithmetic on the user's sizes: a product too large to expand, a division by zero.
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, e.span(), tooLargeOrZero.getMessage())
+          .withHelp("check the sizes this expression computes with"));
+    } catch (ArithmeticException overflow) {
+      // A size computed by a shape rule or dimension arithmetic left 64 bits; the innermost
+      // expression catches it first, so the error points at the expression that overflowed.
+      throw new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, e.span(),
+          "a size computed here does not fit in a 64-bit integer (" + overflow.getMessage() + ")")
+          .withHelp("sizes are at most " + String.format("%,d", Long.MAX_VALUE) + "; check the hyperparameters"));
     } finally {
       depth--;
     }
@@ -186,6 +214,14 @@ final class Tracer {
     }
     String suggestion = NameSuggester.closest(name, scope.visibleNames());
     Diagnostic d = Diagnostic.error(ErrorCode.UNKNOWN_NAME, span, "unknown name `" + name + "`").withLabel("not defined");
+    if (suggestion == null && name.matches("[A-Z][A-Za-z0-9_]?")) {
+      // A dimension symbol used outside the function whose parameter types bind it.
+      String origin = symbolOrigins.get(name);
+      throw new CheckError(d.withHelp("a dimension symbol such as `" + name + "` exists only in the body of the "
+          + "function whose parameter types bind it" + (origin == null ? "" : " (here: " + origin + ")")
+          + "; elsewhere pass the size as an `int` argument or hyperparameter, or read it from a tensor, "
+          + "such as `x.shape[0]`"));
+    }
     throw new CheckError(suggestion == null ? d : d.withHelp("did you mean `" + suggestion + "`?"));
   }
 
@@ -306,6 +342,18 @@ final class Tracer {
   /** Calls a function or forward: binds parameters (matching tensor types), runs the body, checks the result. */
   Val callFunction(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
       throws CheckError {
+    calls.push(displayName, args.callSpan());
+    try {
+      return callFunctionTraced(fn, defining, args, displayName, layer);
+    } catch (CheckError e) {
+      throw CallStack.atCaller(e, displayName, args.callSpan());
+    } finally {
+      calls.pop();
+    }
+  }
+
+  private Val callFunctionTraced(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
+      throws CheckError {
     Scope scope = new Scope(defining);
     SignatureMatcher matcher = new SignatureMatcher(this, displayName, layer, args.callSpan());
     List<Member.FnDecl.Param> params = fn.params();
@@ -364,12 +412,50 @@ final class Tracer {
           .withLabel("already softmax-ed").withHelp("pass the logits (remove the `softmax`); cross_entropy applies "
               + "log_softmax itself"));
     }
+    if (modeIgnored != null && (name.equals("dropout") || name.equals("batch_norm"))) {
+      lints.warn(Diagnostic.warning(ErrorCode.MODE_IGNORED, args.callSpan(), "`" + name + "` behaves differently in "
+              + "training and evaluation, but " + modeIgnored + ", so it is always the evaluation " + (name.equals("dropout")
+              ? "identity" : "normalization with the running statistics"))
+          .withLabel("never in training mode")
+          .withHelp("apply it in the model (a `" + (name.equals("dropout") ? "Dropout" : "BatchNorm1d")
+              + "` layer), where train blocks turn training mode on"));
+    }
+    String unsuited = ActivationLoss.problem(producer, name);
+    if (unsuited != null) {
+      lints.warn(Diagnostic.warning(ErrorCode.ACTIVATION_BEFORE_LOSS, at, unsuited)
+          .withLabel("`" + producer + "` output").withHelp(ActivationLoss.fix(producer, name)));
+    }
     if (name.equals("mse") && "sigmoid".equals(producer)) {
       lints.warn(Diagnostic.warning(ErrorCode.SIGMOID_WITH_MSE, at,
           "a sigmoid output trained with `mse` learns slowly when it saturates")
           .withLabel("sigmoid output").withHelp("for a binary target, use `binary_cross_entropy` (or "
               + "`binary_cross_entropy_with_logits` on the logits)"));
     }
+  }
+
+  /** Remembers an int division that rounded down, for the help of a reshape that then does not fit. */
+  void noteRoundedDivision(RoundedDivision d) {
+    roundedDivisions.add(d);
+  }
+
+  /**
+   * A reshape to {@code target} at {@code span} that does not fit, explained by an int division that
+   * rounded down (the latest that explains it): the help, and the division as a note. Else the error as it is.
+   */
+  CheckError withRoundedDivision(CheckError e, SourceSpan span, List<Dim> target) {
+    for (int i = roundedDivisions.size() - 1; i >= 0 && e.diagnostic() != null; i--) {
+      RoundedDivision d = roundedDivisions.get(i);
+      if (d.explains(span, target)) {
+        return new CheckError(e.diagnostic().withHelp(d.help(text(d.at())))
+            .withRelated(d.within(span) ? null : d.at(), "rounded down here"));
+      }
+    }
+    return e;
+  }
+
+  /** Says that what this tracer evaluates never runs in training mode, and why, so mode-dependent layers warn. */
+  void ignoresMode(String why) {
+    modeIgnored = why;
   }
 
   void warn(Diagnostic d) {
@@ -429,13 +515,22 @@ final class Tracer {
 
   /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */
   LayerInstance instantiate(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
+    try {
+      return instantiateTraced(def, args, span);
+    } catch (CheckError e) {
+      throw CallStack.atCaller(e, def.decl().name(), span);
+    }
+  }
+
+  private LayerInstance instantiateTraced(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
     Decl.Layer decl = def.decl();
     if (!mayInstantiate) {
       throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, span,
           "layers are created as fields, not inside `forward`").withLabel("creates a new `" + decl.name() + "` here")
           .withHelp("add a field such as `fc = " + decl.name() + "(...)` to the layer and use `fc` here"));
     }
-    String path = pendingPath == null ? "" : pendingPath;
+    String path = pendingPath != null ? pendingPath : fieldPath != null ? fieldPath + "." + fieldLayers : "";
+    fieldLayers++;
     pendingPath = null;
     Scope scope = new Scope(def.scope());
     LayerInstance inst = new LayerInstance(decl, path, scope, span);
@@ -444,17 +539,13 @@ final class Tracer {
       if (m instanceof Member.Param p) {
         addParam(p, scope, inst);
       } else if (m instanceof Member.Field f) {
-          pendingPath = path.isEmpty() ? f.name() : path + "." + f.name();
-          Val v;
-          try {
-            v = eval(f.value(), scope);
-          } finally {
-            pendingPath = null;
-          }
+          String fieldPath = path.isEmpty() ? f.name() : path + "." + f.name();
+          Val v = evalField(f.value(), scope, fieldPath);
           if (v instanceof Val.Layer l) {
             inst.children().put(f.name(), l.instance());
             v = new Val.Layer(l.instance());
           }
+          addListedChildren(inst, f.name(), v);
           scope.define(f.name(), v);
           types.record(f.nameSpan(), v);
       } else if (m instanceof Member.Forward fw) {
@@ -464,6 +555,36 @@ final class Tracer {
       }
     }
     return inst;
+  }
+
+  /**
+   * A field's value, its layers named after it. The items of a list or tuple literal are named by
+   * position ({@code layers.0}, as PyTorch's ModuleList): unnamed, two layers in lists would get the
+   * same parameter names and silently share their weights.
+   */
+  private Val evalField(Expr value, Scope scope, String fieldPath) throws CheckError {
+    List<Expr> items = value instanceof Expr.ListLit l ? l.items() : value instanceof Expr.Tuple t ? t.items() : null;
+    if (items == null) {
+      return evalNamed(value, scope, fieldPath);
+    }
+    List<Val> vals = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      vals.add(evalField(items.get(i), scope, fieldPath + "." + i));
+    }
+    Val v = value instanceof Expr.ListLit ? new Val.ListV(vals) : new Val.TupleV(vals);
+    types.record(value.span(), v);
+    return v;
+  }
+
+  /** The layers inside a list or tuple field are children too, so summaries and parameter counts see them. */
+  private static void addListedChildren(LayerInstance inst, String name, Val v) {
+    List<Val> items = v instanceof Val.ListV l ? l.items() : v instanceof Val.TupleV t ? t.items() : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) instanceof Val.Layer l) {
+        inst.children().put(name + "." + i, l.instance());
+      }
+      addListedChildren(inst, name + "." + i, items.get(i));
+    }
   }
 
   private void bindHyperParams(Decl.Layer decl, Args args, Scope scope, LayerInstance inst) throws CheckError {
@@ -515,6 +636,7 @@ final class Tracer {
       throw error(ErrorCode.SYNTAX, p.span(), "`" + p.name() + "` needs a tensor type such as `[out, in]`");
     }
     Shape shape = evalShape(p.type(), scope);
+    checkAllocatable(p, shape, inst);
     Initializer init = new Initializer.Zeros();
     if (p.init() != null) {
       Val v = eval(p.init(), scope);
@@ -537,12 +659,60 @@ final class Tracer {
           .withLabel("constant initializer").withHelp("use a random initializer such as `xavier_uniform` or `he_normal`"));
     }
     String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
-    GraphBuilder.Value node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    LayerInstance owner = paramOwners.putIfAbsent(name, inst);
+    if (owner != null && owner != inst) {
+      // Parameters are fed by name: two layers with one name would silently train one set of weights.
+      throw new CheckError(Diagnostic.error(ErrorCode.INVALID_VALUE, inst.definedAt(), "two layers get the parameter "
+          + "name `" + name + "`, so they would share their weights")
+          .withLabel("this `" + inst.decl().name() + "` gets `" + name + "`")
+          .withRelated(owner.definedAt(), "this `" + owner.decl().name() + "` got `" + name + "` first")
+          .withHelp("give each layer a field of its own (`fc = " + owner.decl().name() + "(...)`), or put them in a "
+              + "list field (`layers = [...]`); a layer passed as a default argument has no field to be named after"));
+    }
+    GraphBuilder.Value node;
+    try {
+      node = graph.parameter(name, TensorType.f32(shape), p.trainable(), p.span());
+    } catch (dev.nnet.ir.LeafNameTaken nameTaken) {
+      // Inputs and parameters are fed by name: a top-level `param lr` meets the step's input `lr`.
+      throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, p.nameSpan(),
+          "the parameter `" + name + "` has the name of an input of the traced graph (a forward parameter, a data "
+              + "field, `lr`, `epoch` or `step`)").withHelp("rename the parameter"));
+    }
     inst.params().add(new ParamSpec(name, shape, init, p.trainable()));
     inst.paramSpans().put(p.name(), p.span());
     Val.Tensor value = new Val.Tensor(node, p.span());
     scope.define(p.name(), value);
     types.record(p.nameSpan(), value);
+  }
+
+  /**
+   * The most elements one tensor can have: the runtime keeps a tensor in one Java array. A larger
+   * parameter could never be allocated, on any machine, so it is an error now, at the line that
+   * asks for it, rather than an overflow or OutOfMemoryError when training starts.
+   */
+  static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private void checkAllocatable(Member.Param p, Shape shape, LayerInstance inst) throws CheckError {
+    String name = inst.path().isEmpty() ? p.name() : inst.path() + "." + p.name();
+    SourceSpan at = inst.definedAt() != null && inst.definedAt().isKnown() ? inst.definedAt() : p.span();
+    Dim numel;
+    try {
+      numel = shape.numel();
+    } catch (ArithmeticException e) {
+      throw new CheckError(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, at, "parameter `" + name + "` of shape " + shape
+          + " has more elements than a 64-bit integer can count").withHelp("use smaller sizes"));
+    }
+    if (!numel.isConstant() || numel.constant() <= MAX_TENSOR_ELEMENTS) {
+      return;
+    }
+    Diagnostic d = Diagnostic.error(ErrorCode.TOO_LARGE, at, String.format(
+        "parameter `%s` of shape %s has %,d elements (%,d bytes of f32); one tensor holds at most %,d elements",
+        name, shape, numel.constant(), Math.multiplyExact(numel.constant(), 4L), MAX_TENSOR_ELEMENTS))
+        .withLabel("asks for " + shape).withHelp("use smaller sizes; a layer this large could not be trained in memory");
+    if (!at.equals(p.span())) {
+      d = d.withRelated(p.span(), "`" + p.name() + "` is declared here");
+    }
+    throw new CheckError(d);
   }
 
   /** The shape a tensor type denotes in {@code scope}; every dim must be known (no new symbols). */
@@ -725,6 +895,12 @@ final class Tracer {
 
   SourceFile source(String file) {
     return sources.get(file);
+  }
+
+  /** The source text of a span, for help lines that show an edit; {@code ...} when it is not at hand. */
+  String text(SourceSpan span) {
+    SourceFile file = span == null || !span.isKnown() ? null : sources.get(span.file());
+    return file == null || span.line() != span.endLine() ? "..." : file.slice(span);
   }
 
   static CheckError error(ErrorCode code, SourceSpan span, String message) {

@@ -12,6 +12,7 @@ import dev.nnet.ir.Dim;
 import dev.nnet.ir.GraphBuilder;
 import dev.nnet.ir.Shape;
 import dev.nnet.ir.Signature;
+import dev.nnet.ir.SourceSpan;
 import dev.nnet.ir.TensorType;
 import dev.nnet.runtime.ParamSpec;
 import java.util.ArrayList;
@@ -86,6 +87,16 @@ final class TrainingLowering {
       } catch (UnsupportedGradient e) {
         throw Tracer.error(ErrorCode.TRAIN_SETTING, t.loss().origin(), e.getMessage());
       }
+      if (!grads.isEmpty() && grads.stream().allMatch(g -> isZeroFill(step, g))) {
+        Decl.Setting lossSetting = train.setting("loss");
+        lints.warn(Diagnostic.warning(ErrorCode.LOSS_WITHOUT_GRADIENT,
+                lossSetting != null ? lossSetting.value().span() : t.loss().origin(),
+                "the loss has no gradient with respect to any parameter, so training cannot change the model")
+            .withLabel("gradient 0 for every parameter")
+            .withHelp("something between the parameters and the loss has a zero gradient (`step`, a comparison, "
+                + "`argmax`, `floor`, a cast to i64, `detach`): use a smooth function instead, such as "
+                + "`sigmoid` for `step`"));
+      }
       OptimizerLowering lowering = new OptimizerLowering(step, opt.value().span());
       GraphBuilder.Value lr = o.spec().schedule() != null ? o.spec().schedule()
           : step.input("lr", TensorType.f32(Shape.scalar()));
@@ -123,6 +134,7 @@ final class TrainingLowering {
     dev.nnet.ir.Graph predictGraph = dev.nnet.opt.Pipeline.optimize(
         dev.nnet.opt.DeadCode.prune(evalGraph, java.util.Set.of("output")));
     dev.nnet.ir.Graph stepGraph = dev.nnet.opt.Pipeline.optimize(step.build());
+    warnStateNeverUpdated(t, evalGraph, tracer.stateUpdates().keySet(), lints);
 
     Map<String, Signature.InputRole> roles = new LinkedHashMap<>();
     params.forEach(p -> roles.put(p.name(), p.trainable() ? Signature.InputRole.PARAMETER : Signature.InputRole.STATE));
@@ -142,6 +154,39 @@ final class TrainingLowering {
         evalGraph, StepSignatures.of(evalGraph, roles, evalOut.slots),
         predictGraph, StepSignatures.of(predictGraph, roles, evalOut.slots),
         params, optimizerState, data, learningRate, epochs, batch, seed, shuffle, reportEvery, save);
+  }
+
+  /**
+   * A buffer that evaluation reads but no training step updates with {@code :=} stays at its initial
+   * value for good: usually running statistics whose update was forgotten (NNET1007).
+   */
+  private static void warnStateNeverUpdated(Traced t, dev.nnet.ir.Graph eval, java.util.Set<String> updated, Lints lints) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (dev.nnet.ir.Node n : eval.parameters()) {
+      if (n.op() instanceof dev.nnet.ir.Op.Parameter p && !p.trainable()) {
+        read.add(p.name());
+      }
+    }
+    for (LayerInstance m : t.models()) {
+      for (LayerInstance inst : m.flatten()) {
+        for (ParamSpec p : inst.params()) {
+          String local = inst.path().isEmpty() ? p.name() : p.name().substring(inst.path().length() + 1);
+          SourceSpan at = inst.paramSpans().get(local);
+          if (!p.trainable() && read.contains(p.name()) && !updated.contains(p.name()) && at != null) {
+            lints.warn(Diagnostic.warning(ErrorCode.STATE_NEVER_UPDATED, at, "evaluation reads the buffer `" + p.name()
+                    + "`, but no training step updates it, so it keeps its initial value")
+                .withLabel("never updated")
+                .withHelp("update it in `forward` with `" + local + " := ...` (as BatchNorm moves its running "
+                    + "statistics); for a constant, compute it in `forward` or use a `let`"));
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether a gradient is the zero the differentiator gives a parameter the loss does not depend on differentiably. */
+  private static boolean isZeroFill(GraphBuilder graph, GraphBuilder.Value v) {
+    return graph.node(v.id()).op() instanceof dev.nnet.ir.Op.Fill f && f.value() == 0;
   }
 
   /** A graph's outputs with their slots, added together. */
@@ -212,7 +257,9 @@ final class TrainingLowering {
       dims.add(Dim.symbol("N"));
       dims.addAll(f.getValue().shape().dims());
       TensorType type = new TensorType(f.getValue().dtype(), new Shape(dims));
-      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), train.dataSpan()));
+      // A field's value originates at its declaration in the data block, so "produces" labels point there.
+      SourceSpan declared = data.fieldSpans().getOrDefault(f.getKey(), train.dataSpan());
+      scope.define(f.getKey(), new Val.Tensor(tracer.graph().input(f.getKey(), type, train.dataSpan()), declared));
     }
     // The counters are inputs of the step (0-based), so schedules and the like are ordinary expressions.
     for (String counter : List.of("epoch", "step")) {

@@ -51,20 +51,24 @@ public final class DiagnosticRenderer {
     if (file != null) {
       sb.append(paint(gutter, "1;34")).append('\n');
       int lastLine = -1;
+      LineWindow window = null;
       for (Mark m : marks) {
         int line = m.span().line();
+        String text = file.line(line);
         if (line != lastLine) {
           if (lastLine > 0 && line > lastLine + 1) {
             sb.append(paint(" ".repeat(width) + "...", "1;34")).append('\n');
           }
-          String text = file.line(line);
-          sb.append(paint(String.format("%" + width + "d |", line), "1;34")).append(' ').append(text).append('\n');
+          window = LineWindow.around(text, m.span().column());
+          sb.append(paint(String.format("%" + width + "d |", line), "1;34")).append(' ').append(window.shown(text))
+              .append('\n');
           lastLine = line;
         }
         int start = Math.max(1, m.span().column());
-        int end = m.span().endLine() == line ? m.span().endColumn() : file.line(line).length() + 1;
-        int len = Math.max(1, end - start);
-        String underline = " ".repeat(start - 1) + String.valueOf(m.primary() ? '^' : '-').repeat(len)
+        int end = m.span().endLine() == line ? m.span().endColumn() : text.length() + 1;
+        int shownStart = window.column(start);
+        int len = Math.max(1, Math.min(window.column(end), window.width() + 1) - shownStart);
+        String underline = " ".repeat(shownStart - 1) + String.valueOf(m.primary() ? '^' : '-').repeat(len)
             + (m.label() == null ? "" : " " + m.label());
         sb.append(paint(gutter, "1;34")).append(' ')
             .append(paint(underline, m.primary() ? (d.isError() ? "1;31" : "1;33") : "1;34")).append('\n');
@@ -83,6 +87,37 @@ public final class DiagnosticRenderer {
       sb.append(paint(" ".repeat(width) + " = ", "1;34")).append("help: ").append(d.help()).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The part of a source line that is shown: all of it, or for a line longer than {@link #MAX}
+   * characters (generated code, one huge expression) a window around the first mark, with `...`
+   * where it is cut, so a diagnostic never prints a whole 80 KB line.
+   */
+  private record LineWindow(int from, int to, boolean cutStart, boolean cutEnd) {
+    static final int MAX = 160;
+
+    static LineWindow around(String text, int column) {
+      if (text.length() <= MAX) {
+        return new LineWindow(0, text.length(), false, false);
+      }
+      int from = Math.max(0, Math.min(column - 1 - MAX / 4, text.length() - MAX));
+      return new LineWindow(from, from + MAX, from > 0, from + MAX < text.length());
+    }
+
+    String shown(String text) {
+      return (cutStart ? "..." : "") + text.substring(from, to) + (cutEnd ? "..." : "");
+    }
+
+    /** Where 1-based source column {@code c} appears in the shown text (clamped to the window). */
+    int column(int c) {
+      int inWindow = Math.max(from + 1, Math.min(c, to + 1)) - from;
+      return inWindow + (cutStart ? 3 : 0);
+    }
+
+    int width() {
+      return to - from + (cutStart ? 3 : 0);
+    }
   }
 
   private String bold(String s) {

@@ -7,6 +7,7 @@ package dev.nnet.diag;
  */
 public enum ErrorCode {
   SYNTAX("NNET0001", "syntax error"),
+  NESTING_TOO_DEEP("NNET0002", "expression nested too deeply"),
   UNKNOWN_NAME("NNET0101", "unknown name"),
   DUPLICATE_NAME("NNET0102", "name defined twice"),
   UNKNOWN_MODULE("NNET0103", "unknown module in import"),
@@ -17,6 +18,8 @@ public enum ErrorCode {
   ARGUMENT_TYPE("NNET0202", "argument of the wrong kind"),
   INVALID_VALUE("NNET0203", "invalid value"),
   RECURSION("NNET0204", "recursion too deep"),
+  INTEGER_OVERFLOW("NNET0205", "integer out of range"),
+  TOO_LARGE("NNET0206", "too large for memory"),
   SHAPE_MISMATCH("NNET0301", "tensor shape does not match what is expected"),
   OP_SHAPE("NNET0302", "operation cannot combine these shapes"),
   DTYPE_MISMATCH("NNET0303", "wrong element type"),
@@ -31,7 +34,11 @@ public enum ErrorCode {
   SOFTMAX_BEFORE_CROSS_ENTROPY("NNET1001", "softmax before cross_entropy"),
   SIGMOID_WITH_MSE("NNET1002", "sigmoid output trained with mse"),
   LEARNING_RATE_RANGE("NNET1003", "learning rate out of the usual range"),
-  CONSTANT_WEIGHT_INIT("NNET1004", "weights initialized to a constant");
+  CONSTANT_WEIGHT_INIT("NNET1004", "weights initialized to a constant"),
+  ACTIVATION_BEFORE_LOSS("NNET1005", "final activation does not suit the loss"),
+  LOSS_WITHOUT_GRADIENT("NNET1006", "loss has no gradient for any parameter"),
+  STATE_NEVER_UPDATED("NNET1007", "state read in evaluation is never updated"),
+  MODE_IGNORED("NNET1008", "training-mode layer where the mode never applies");
 
   private final String id;
   private final String title;

@@ -96,11 +96,19 @@ public final class Compiler {
       return checkUnguarded(file, options);
     } catch (RuntimeException | StackOverflowError e) {
       // A bug in the compiler must still give the user a located message, never a stack trace.
-      Diagnostic d = Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
-          "internal compiler error: " + e).withHelp("please report this with the file that caused it");
-      return new Result(file, new Program(file.path(), List.of(), List.of()), List.of(d), List.of(), List.of(),
-          Map.of(file.path(), file), TypeIndex.EMPTY);
+      return failed(file, Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
+          "internal compiler error: " + e).withHelp("please report this with the file that caused it"));
+    } catch (OutOfMemoryError e) {
+      // What the check held is garbage once we unwind, so there is memory again to report it.
+      return failed(file, Diagnostic.error(ErrorCode.INTERNAL, new SourceSpan(file.path(), 1, 1, 1, 1),
+          "internal compiler error: checking this file ran out of memory")
+          .withHelp("please report this with the file that caused it; running java with a larger heap (`-Xmx4g`) may get past it"));
     }
+  }
+
+  private static Result failed(SourceFile file, Diagnostic d) {
+    return new Result(file, new Program(file.path(), List.of(), List.of()), List.of(d), List.of(), List.of(),
+        Map.of(file.path(), file), TypeIndex.EMPTY);
   }
 
   private static Result checkUnguarded(SourceFile file, Options options) {

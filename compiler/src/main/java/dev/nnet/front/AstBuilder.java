@@ -1,5 +1,7 @@
 package dev.nnet.front;
 
+import dev.nnet.diag.Diagnostic;
+import dev.nnet.diag.ErrorCode;
 import dev.nnet.front.ast.Decl;
 import dev.nnet.front.ast.Expr;
 import dev.nnet.front.ast.Import;
@@ -22,9 +24,18 @@ import org.antlr.v4.runtime.Token;
  */
 final class AstBuilder {
   private final String file;
+  /** Errors found while building: literals out of range (the grammar accepts any digits). */
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
+  /** How many {@link #expr} calls are under way: the nesting depth of the current expression. */
+  private int depth;
 
   AstBuilder(String file) {
     this.file = file;
+  }
+
+  /** The errors found while building the AST, in source order. */
+  List<Diagnostic> diagnostics() {
+    return diagnostics;
   }
 
   Program program(ProgramContext ctx) {
@@ -60,7 +71,7 @@ final class AstBuilder {
     if (t.trainDecl() != null) {
       return train(t.trainDecl());
     }
-    if (t.letDecl() != null && t.letDecl().name() != null) {
+    if (t.letDecl() != null && !name(t.letDecl().name()).isEmpty()) {
       LetDeclContext l = t.letDecl();
       return new Decl.Let(name(l.name()), expr(l.expr()), span(l), span(l.name()));
     }
@@ -147,7 +158,9 @@ final class AstBuilder {
   private Expr.Block block(BlockContext ctx) {
     List<Stmt> stmts = new ArrayList<>();
     for (StmtContext s : ctx.stmt()) {
-      if (s instanceof LetStmtContext l && l.pattern() != null) {
+      if (s instanceof LetStmtContext l && l.pattern() != null && l.pattern().name().isEmpty()) {
+        continue; // `let * = ...`: no name parsed; the parser has reported it
+      } else if (s instanceof LetStmtContext l && l.pattern() != null) {
         List<String> names = l.pattern().name().stream().map(this::name).toList();
         stmts.add(new Stmt.Let(names, l.pattern().LPAREN() != null, expr(l.expr()), span(l)));
       } else if (s instanceof UpdateStmtContext u && u.name() != null) {
@@ -215,7 +228,7 @@ final class AstBuilder {
     if (ctx.name() == null) {
       return null;
     }
-    return new TypeRef.Named(name(ctx.name()), ctx.typeRef().stream().map(this::typeRef).toList(), span(ctx));
+    return new TypeRef.Named(name(ctx.name()), List.of(), span(ctx));
   }
 
   private TypeRef.Tensor tensorType(TensorTypeContext ctx) {
@@ -240,6 +253,19 @@ final class AstBuilder {
   }
 
   Expr expr(ExprContext ctx) {
+    // Left-associative chains (`a + b + c ...`) nest in the tree without nesting in the parser,
+    // so the depth is checked again here, before anything recurses over the AST.
+    if (++depth > NestingTooDeep.MAX_EXPRESSION_DEPTH) {
+      throw new NestingTooDeep(ctx == null ? SourceSpan.NONE : span(ctx));
+    }
+    try {
+      return exprWithin(ctx);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr exprWithin(ExprContext ctx) {
     if (ctx == null || ctx.exception != null && ctx.getChildCount() == 0) {
       return new Expr.Error(ctx == null ? SourceSpan.NONE : span(ctx));
     }
@@ -256,24 +282,17 @@ final class AstBuilder {
     if (ctx instanceof IndexExprContext ix) {
       List<Expr.IndexItem> items = new ArrayList<>();
       for (IndexItemContext it : ix.indexItem()) {
-        if (it instanceof RangeIndexContext r && r.RANGE() == null) {
-          continue; // error recovery lost the `..`; the parser has reported it
-        } else if (it instanceof RangeIndexContext r) {
-          Expr from = null;
-          Expr to = null;
-          int rangeAt = r.RANGE() == null ? Integer.MAX_VALUE : r.RANGE().getSymbol().getTokenIndex();
-          for (ExprContext e : r.expr()) {
-            if (e.getStart().getTokenIndex() < rangeAt) {
-              from = expr(e);
-            } else {
-              to = expr(e);
-            }
-          }
-          items.add(new Expr.IndexItem.Slice(from, to, span(r)));
+        if (it instanceof OpenRangeIndexContext r) {
+          items.add(new Expr.IndexItem.Slice(null, exprOrNull(r.expr()), span(r)));
         } else if (it instanceof EllipsisIndexContext el) {
           items.add(new Expr.IndexItem.Ellipsis(span(el)));
+        } else if (it instanceof ExprIndexContext e && e.RANGE() != null) {
+          items.add(new Expr.IndexItem.Slice(expr(e.expr(0)), e.expr().size() > 1 ? expr(e.expr(1)) : null, span(e)));
+        } else if (it instanceof ExprIndexContext e && e.expr(0) instanceof RangeExprContext r) {
+          // `a..b` parsed whole as a range expression (the grammar shares the prefix): a slice.
+          items.add(new Expr.IndexItem.Slice(expr(r.expr(0)), expr(r.expr(1)), span(e)));
         } else if (it instanceof ExprIndexContext e) {
-          items.add(new Expr.IndexItem.At(expr(e.expr()), span(e)));
+          items.add(new Expr.IndexItem.At(expr(e.expr(0)), span(e)));
         }
       }
       return new Expr.Index(expr(ix.expr()), items, s);
@@ -333,7 +352,12 @@ final class AstBuilder {
         return new Expr.FloatLit(Double.parseDouble(f.FLOAT().getText().replace("_", "")), s);
       }
     } catch (NumberFormatException e) {
-      return new Expr.Error(s); // too large: the checker reports nothing more useful than the parser could
+      // Only an integer can fail (a float too large is infinity); an Expr.Error stops the checker
+      // without another message, so this is the one diagnostic.
+      diagnostics.add(Diagnostic.error(ErrorCode.INTEGER_OVERFLOW, s, "integer literal `" + p.getText()
+          + "` does not fit in 64 bits (at most " + String.format("%,d", Long.MAX_VALUE) + ")")
+          .withHelp("write a smaller number, or a float such as `1e30` where a float is meant"));
+      return new Expr.Error(s);
     }
     if (p instanceof StringLitContext str) {
       return new Expr.StringLit(unquote(str.STRING().getText()), s);
@@ -344,10 +368,10 @@ final class AstBuilder {
     if (p instanceof NameRefContext n) {
       return new Expr.Name(name(n.name()), s);
     }
-    if (p instanceof ParenExprContext pe) {
-      return expr(pe.expr());
+    if (p instanceof ParenExprContext pe && pe.COMMA().isEmpty()) {
+      return expr(pe.expr(0));
     }
-    if (p instanceof TupleExprContext t) {
+    if (p instanceof ParenExprContext t) {
       return new Expr.Tuple(t.expr().stream().map(this::expr).toList(), s);
     }
     if (p instanceof ListExprContext l) {
@@ -375,8 +399,9 @@ final class AstBuilder {
     return sb.toString();
   }
 
+  /** The name's text; empty when it is missing, including a token error recovery conjured (`<missing ID>`). */
   private String name(NameContext ctx) {
-    return ctx == null ? "" : ctx.getText();
+    return ctx == null || ctx.getStart() == null || ctx.getStart().getTokenIndex() < 0 ? "" : ctx.getText();
   }
 
   private String qualified(QualifiedNameContext ctx) {

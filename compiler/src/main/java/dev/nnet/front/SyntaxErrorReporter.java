@@ -45,6 +45,9 @@ final class SyntaxErrorReporter extends BaseErrorListener {
     lastColumn = charPositionInLine;
     int length = token == null || token.getType() == Token.EOF ? 1 : Math.max(1, token.getText().length());
     SourceSpan span = new SourceSpan(file, line, charPositionInLine + 1, line, charPositionInLine + 1 + length);
+    if (diagnostics.size() == TooManySyntaxErrors.LIMIT) {
+      throw new TooManySyntaxErrors(span);
+    }
     if (token != null && token.getType() == NNetLexer.BAD_CHAR) {
       diagnostics.add(badCharacter(token, span));
       return;

@@ -52,9 +52,14 @@ pattern      : name
 
 // ---- types ------------------------------------------------------------------------------------
 
-/** `int`, `float`, `bool`, `string`, `list[int]`, a layer name, or a tensor type. */
+/**
+ * `int`, `float`, `bool`, `string`, `list`, a layer name, or a tensor type. (A named type with
+ * arguments, `list[int]`, is not part of the language: every such text is also a tensor type with a
+ * dtype, which ANTLR always chose, after scanning the whole bracket to find out: quadratic on nested
+ * brackets.)
+ */
 typeRef      : tensorType
-             | name (LBRACK typeRef (COMMA typeRef)* RBRACK)?
+             | name
              ;
 /** `[N, 1, 28, 28]`, `i64[N]`, `bool[N, T]`, `[*B, in]`, `[N, 4 * hidden]`. */
 tensorType   : dtype=name? LBRACK (dimDecl (COMMA dimDecl)* COMMA?)? RBRACK ;
@@ -96,9 +101,13 @@ expr         : expr LPAREN args? RPAREN                                    # cal
              | IF expr THEN expr ELSE expr                                 # ifExpr
              ;
 
-indexItem    : expr? RANGE expr?                   # rangeIndex
+// Left-factored so that choosing an alternative never needs to look past the first token: `x[e]`
+// and `x[e..]` share their prefix `e`, which is parsed once (a slice `a..b` inside `e` is a range
+// expression, turned into a slice by the AST builder). `expr? RANGE expr? | expr` made the parser
+// scan the whole of `e` to choose, quadratic in nested indexing.
+indexItem    : RANGE expr?                         # openRangeIndex
              | ELLIPSIS                            # ellipsisIndex
-             | expr                                # exprIndex
+             | expr (RANGE expr?)?                 # exprIndex
              ;
 
 args         : arg (COMMA arg)* COMMA? ;
@@ -109,8 +118,9 @@ primary      : INT                                             # intLit
              | STRING                                          # stringLit
              | (TRUE | FALSE)                                  # boolLit
              | name                                            # nameRef
-             | LPAREN expr RPAREN                              # parenExpr
-             | LPAREN expr COMMA (expr (COMMA expr)*)? COMMA? RPAREN  # tupleExpr
+             // `(e)` and the tuple `(e, ...)` share the prefix `(e`: as two alternatives, choosing
+             // one scanned all of `e`, which made nested parentheses exponential. A comma makes a tuple.
+             | LPAREN expr (COMMA expr)* COMMA? RPAREN                # parenExpr
              | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK      # listExpr
              ;
 

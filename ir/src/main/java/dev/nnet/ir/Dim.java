@@ -15,8 +15,15 @@ import java.util.TreeMap;
  * division by a constant that does not divide exactly becomes an opaque atom), so two dims that are
  * equal as polynomials are {@link #equals equal}. That is what lets the checker compare {@code N * 784}
  * produced by a flatten with {@code N * 784} expected by a layer without running anything.
+ *
+ * <p>Coefficients are 64-bit and never wrap: arithmetic that would overflow throws {@link
+ * ArithmeticException} (from {@code Math.addExact} and {@code multiplyExact}), which the checker
+ * reports at the expression that computed it. A wrapped size would silently check another model.
  */
 public final class Dim implements Comparable<Dim> {
+  /** The most monomials a product may expand to; real shapes have a handful. */
+  public static final int MAX_PRODUCT_TERMS = 4096;
+
   /** Monomial key (sorted atom names joined by '*', "" for the constant term) to coefficient. */
   private final TreeMap<String, Long> terms;
   /** Atom name to atom, for atoms that are floor divisions (variables need no extra data). */
@@ -57,7 +64,7 @@ public final class Dim implements Comparable<Dim> {
 
   public Dim plus(Dim o) {
     TreeMap<String, Long> t = new TreeMap<>(terms);
-    o.terms.forEach((k, v) -> t.merge(k, v, Long::sum));
+    o.terms.forEach((k, v) -> t.merge(k, v, Math::addExact));
     return new Dim(t, mergeDivisions(this, o));
   }
 
@@ -65,11 +72,19 @@ public final class Dim implements Comparable<Dim> {
     return plus(o.times(of(-1)));
   }
 
+  /**
+   * Multiplies; throws {@link DimensionTooLarge} if expanding the product could give more than
+   * {@link #MAX_PRODUCT_TERMS} monomials.
+   */
   public Dim times(Dim o) {
+    if ((long) terms.size() * o.terms.size() > MAX_PRODUCT_TERMS) {
+      throw new DimensionTooLarge("this size expression grows too large: expanding it gives more than "
+          + MAX_PRODUCT_TERMS + " terms");
+    }
     TreeMap<String, Long> t = new TreeMap<>();
     for (var a : terms.entrySet()) {
       for (var b : o.terms.entrySet()) {
-        t.merge(multiplyKeys(a.getKey(), b.getKey()), a.getValue() * b.getValue(), Long::sum);
+        t.merge(multiplyKeys(a.getKey(), b.getKey()), Math.multiplyExact(a.getValue(), b.getValue()), Math::addExact);
       }
     }
     return new Dim(t, mergeDivisions(this, o));
@@ -80,7 +95,7 @@ public final class Dim implements Comparable<Dim> {
     if (o.isConstant()) {
       long d = o.constant();
       if (d == 0) {
-        throw new ArithmeticException("division of a dimension by zero");
+        throw new DimensionTooLarge("a size is divided by zero");
       }
       if (d == 1) {
         return this;
@@ -109,9 +124,9 @@ public final class Dim implements Comparable<Dim> {
     for (var e : terms.entrySet()) {
       long v = e.getValue();
       for (String atom : atoms(e.getKey())) {
-        v *= atomValue(atom, bindings);
+        v = Math.multiplyExact(v, atomValue(atom, bindings));
       }
-      sum += v;
+      sum = Math.addExact(sum, v);
     }
     return sum;
   }

@@ -172,7 +172,7 @@ public final class GraphBuilder {
     if (id != null) {
       Node existing = nodes.get(id);
       if (existing.op().getClass() != op.getClass()) {
-        throw new IllegalArgumentException("`" + name + "` names both an input and a parameter");
+        throw new LeafNameTaken(name);
       }
       return new Value(id, existing.type(), this);
     }

@@ -22,6 +22,17 @@ class DimTest {
   }
 
   @Test
+  void arithmeticThatLeaves64BitsThrowsInsteadOfWrapping() {
+    Dim big = Dim.of(1L << 32);
+    assertThrows(ArithmeticException.class, () -> big.times(big));
+    assertThrows(ArithmeticException.class, () -> Dim.of(Long.MAX_VALUE).plus(Dim.of(1)));
+    assertThrows(ArithmeticException.class, () -> Dim.of(Long.MIN_VALUE).times(Dim.of(-1)));
+    assertThrows(ArithmeticException.class, () -> big.times(n).evaluate(Map.of("N", 1L << 32)));
+    assertThrows(ArithmeticException.class, () -> n.times(big).times(big));
+    assertEquals(1L << 62, big.times(Dim.of(1L << 30)).constant());
+  }
+
+  @Test
   void constantsFold() {
     Dim d = Dim.of(28).plus(Dim.of(2 * 1)).minus(Dim.of(3)).floorDiv(Dim.of(2)).plus(Dim.of(1));
     assertTrue(d.isConstant());

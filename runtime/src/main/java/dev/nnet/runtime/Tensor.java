@@ -125,6 +125,23 @@ public final class Tensor {
     return new Tensor(dtype, shape, floats == null ? null : floats.clone(), longs == null ? null : longs.clone());
   }
 
+  /**
+   * The index of the first NaN or infinite element of an f32 tensor, or -1 when all are finite (and
+   * for i64 and bool tensors, which cannot hold either). A training run checks its loss and updates
+   * with this after every step, so it is one pass with no allocation.
+   */
+  public int firstNonFinite() {
+    if (dtype != DType.F32) {
+      return -1;
+    }
+    for (int i = 0; i < floats.length; i++) {
+      if (!Float.isFinite(floats[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The sole value of a one-element tensor. */
   public double item() {
     if (size() != 1) {

@@ -68,6 +68,15 @@ public final class Checkpoint {
   }
 
   /**
+   * Deletes what interrupted saves to {@code file} left behind (temp files of a process killed
+   * mid-write; the checkpoint itself is always whole); returns how many files went. A run calls
+   * it as it starts, when no other process writes this checkpoint.
+   */
+  public static int removeInterruptedSaves(Path file) {
+    return CheckpointWriter.removeInterruptedWrites(file);
+  }
+
+  /**
    * Reads and verifies the checkpoint at {@code file}.
    *
    * @throws CheckpointError if the file is missing, not a checkpoint, truncated, corrupt, or from a

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A checkpoint could not be saved or loaded: the file is missing, foreign, truncated, corrupt, from
- * a newer format, or the disk refused the write. The message names the file and says what is wrong
+ * a newer format, or the disk refused the write; or it is intact but belongs to another model or
+ * holds NaN ({@link #of}). The message names the file and says what is wrong
  * and what to do; it renders as {@code path: message}, or {@code path: byte N: message} when the
  * problem is at a known offset.
  */
@@ -26,6 +27,14 @@ public final class CheckpointError extends RuntimeException {
     this.file = file;
     this.byteOffset = byteOffset;
     this.problem = problem;
+  }
+
+  /**
+   * A checkpoint that reads back intact but does not fit what loads it: another model, another
+   * shape of a parameter, weights of a diverged run. {@code problem} says what and what to do.
+   */
+  public static CheckpointError of(Path file, String problem) {
+    return new CheckpointError(file, problem);
   }
 
   /** The checkpoint file. */

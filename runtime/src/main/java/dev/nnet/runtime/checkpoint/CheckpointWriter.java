@@ -70,6 +70,34 @@ final class CheckpointWriter {
     }
   }
 
+  /**
+   * Deletes the temp files that interrupted writes of {@code file} left (a process killed before
+   * its rename); returns how many. Call it when no other process writes this checkpoint.
+   */
+  static int removeInterruptedWrites(Path file) {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    String prefix = "." + target.getFileName() + ".";
+    int removed = 0;
+    try (var entries = Files.newDirectoryStream(dir, p -> {
+      String name = p.getFileName().toString();
+      return name.startsWith(prefix) && name.endsWith(".tmp");
+    })) {
+      for (Path stale : entries) {
+        if (Files.deleteIfExists(stale)) {
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointError(file, "could not remove the temp files of interrupted saves (" + e
+          + "); delete the `" + prefix + "*.tmp` files in " + dir + " by hand", e);
+    }
+    return removed;
+  }
+
   private static ByteBuffer header(long payloadLength, long crc) {
     ByteBuffer h = ByteBuffer.allocate(CheckpointFormat.HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
     h.put(CheckpointFormat.MAGIC).putInt(CheckpointFormat.VERSION).putLong(payloadLength).putInt((int) crc);

@@ -39,17 +39,36 @@ public final class CsvReader {
     ABSENT
   }
 
+  /**
+   * The longest line read, in characters: a CSV row of numbers is far shorter, and a file without
+   * line breaks ({@code /dev/zero}, a binary file) would otherwise become one string the size of
+   * the heap.
+   */
+  static final int MAX_LINE = 1 << 24;
+  /** The longest cell text a message repeats; messages show nothing else of a file's contents. */
+  private static final int SHOWN_CELL = 24;
+
   private final char delimiter;
   private final Header header;
+  private final boolean allowNonFinite;
 
-  private CsvReader(char delimiter, Header header) {
+  private CsvReader(char delimiter, Header header, boolean allowNonFinite) {
     this.delimiter = delimiter;
     this.header = header;
+    this.allowNonFinite = allowNonFinite;
   }
 
   /** A reader for comma-separated files whose header row is detected automatically. */
   public static CsvReader create() {
-    return new CsvReader(',', Header.AUTO);
+    return new CsvReader(',', Header.AUTO, false);
+  }
+
+  /**
+   * The same reader accepting (or not, the default) the cells {@code nan} and {@code inf}: a
+   * non-finite input usually is a hole in the data, and one would make every loss NaN.
+   */
+  public CsvReader allowNonFinite(boolean allow) {
+    return new CsvReader(delimiter, header, allow);
   }
 
   /** The same reader with another delimiter, such as {@code ';'} or {@code '\t'}. */
@@ -58,12 +77,12 @@ public final class CsvReader {
         || delimiter == '.' || delimiter == '-' || delimiter == '+') {
       throw new IllegalArgumentException("'" + delimiter + "' cannot separate numeric cells; use ',', ';', '\\t', ' ' or '|'");
     }
-    return new CsvReader(delimiter, header);
+    return new CsvReader(delimiter, header, allowNonFinite);
   }
 
   /** The same reader with another header rule. */
   public CsvReader header(Header header) {
-    return new CsvReader(delimiter, header);
+    return new CsvReader(delimiter, header, allowNonFinite);
   }
 
   /** Reads the whole of {@code file}. */
@@ -72,9 +91,9 @@ public final class CsvReader {
     boolean gzip = DataFileInput.isGzip(file);
     try (InputStream in = DataFileInput.open(file)) {
       // REPORT instead of the default REPLACE, so a binary file fails loudly instead of as "not a number".
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+      BufferedReader lines = new BufferedReader(new LineLengthGuard(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)));
+          .onUnmappableCharacter(CodingErrorAction.REPORT)), file));
       return new Pass(file).run(lines);
     } catch (CharacterCodingException e) {
       throw DataError.inFile(file, "contains bytes that are not UTF-8 text; is it a binary file (such as IDX or NPY) rather than CSV?", e);
@@ -177,6 +196,11 @@ public final class CsvReader {
         }
         if (!parseNumber(i)) {
           throw notANumber(i);
+        }
+        if (!allowNonFinite && !Float.isFinite(parsed)) {
+          throw DataError.at(file, lineNo, columnOf[i], "the cell in " + describeColumn(i) + " is " + parsed
+              + ", not a finite number (one would make every loss NaN); fill the hole in the data, or pass "
+              + "`allow_nan = true` to the source if the data means it");
         }
         values[base + i] = parsed;
       }
@@ -315,16 +339,25 @@ public final class CsvReader {
       }
     }
 
-    /** "column 3", or "column 3 ("weight")" when the header names it. */
+    /**
+     * "column 3", or "column 3 ("weight")" when the header names it with a short name. Other
+     * header text is left out: a message shows the offending cell and nothing else of the file
+     * (whose first line might be anything, such as a password hash when the path is wrong).
+     */
     private String describeColumn(int i) {
-      return "column " + (i + 1) + (i < names.size() ? " (\"" + abbreviate(names.get(i)) + "\")" : "");
+      boolean named = i < names.size() && names.get(i).length() <= 40 && names.get(i).matches("[\\p{L}\\p{N}_ .()\\-]+");
+      return "column " + (i + 1) + (named ? " (\"" + names.get(i) + "\")" : "");
     }
 
     private DataError notANumber(int i) {
       String text = text(i);
-      StringBuilder msg = new StringBuilder("cell \"").append(abbreviate(text)).append("\" in ").append(describeColumn(i))
-          .append(" is not a number; every cell must hold a number such as 3, -0.5 or 1e-3");
-      if (text.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+      boolean binary = text.chars().anyMatch(c -> c < 0x20 && c != '\t');
+      // Only a short cell is shown: a long one is likely a whole line of a file that is not CSV.
+      String shown = binary ? "the cell" : text.length() <= SHOWN_CELL ? "cell \"" + text + "\""
+          : "the cell of " + text.length() + " characters";
+      StringBuilder msg = new StringBuilder(shown).append(" in ")
+          .append(describeColumn(i)).append(" is not a number; every cell must hold a number such as 3, -0.5 or 1e-3");
+      if (binary) {
         msg.append(". The file looks binary, not like CSV text");
       } else {
         for (char other : new char[] {',', ';', '\t', '|'}) {
@@ -354,8 +387,5 @@ public final class CsvReader {
       return DataError.at(file, lineNo, column, msg);
     }
 
-    private String abbreviate(String s) {
-      return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -30,13 +29,17 @@ final class DataFileInput {
     }
   }
 
-  /** A buffered stream over the (decompressed) contents of {@code file}. */
+  /**
+   * A buffered stream over the (decompressed) contents of {@code file}, which fails with a {@link
+   * DataError} past {@link BoundedInput#limit()} bytes and, for gzip, at bytes after the gzip data.
+   */
   static InputStream open(Path file) {
     checkReadable(file);
     boolean gzip = isGzip(file);
     try {
       InputStream raw = Files.newInputStream(file);
-      return gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : new BufferedInputStream(raw, BUFFER);
+      InputStream data = gzip ? new StrictGzipInput(raw, file, BUFFER) : raw;
+      return new BufferedInputStream(new BoundedInput(data, file, BoundedInput.limit(), gzip), BUFFER);
     } catch (IOException e) {
       throw failure(file, e, gzip);
     }
@@ -48,11 +51,9 @@ final class DataFileInput {
       throw DataError.inFile(file, "is a directory; expected a data file inside it");
     }
     if (!Files.exists(file)) {
-      throw DataError.inFile(
-          file,
-          "file not found; check the path (relative paths are resolved against the working directory "
-              + Path.of("").toAbsolutePath()
-              + ")");
+      // Say how the path was really resolved: callers resolve a source against its .nnet file.
+      throw DataError.inFile(file, "file not found; check the path" + (file.isAbsolute() ? ""
+          : " (a relative path, resolved against the working directory " + Path.of("").toAbsolutePath() + ")"));
     }
     if (!Files.isReadable(file)) {
       throw DataError.inFile(file, "permission denied; make the file readable by this user");

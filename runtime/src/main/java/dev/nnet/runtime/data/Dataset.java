@@ -18,10 +18,26 @@ import java.util.Map;
 public final class Dataset {
   private final Map<String, Tensor> columns;
   private final int size;
+  /** Where each row was read from, or null when unknown (rows made in memory). */
+  private final RowOrigins origins;
 
-  private Dataset(Map<String, Tensor> columns, int size) {
+  private Dataset(Map<String, Tensor> columns, int size, RowOrigins origins) {
     this.columns = columns;
     this.size = size;
+    this.origins = origins;
+  }
+
+  /** The same rows, read from where {@code origins} says (one position per row). */
+  public Dataset withOrigins(RowOrigins origins) {
+    if (origins.positions().length != size) {
+      throw new IllegalArgumentException(origins.positions().length + " row origins for " + size + " rows");
+    }
+    return new Dataset(columns, size, origins);
+  }
+
+  /** Where each row was read from, or null when unknown. Slices and selections keep it. */
+  public RowOrigins origins() {
+    return origins;
   }
 
   /**
@@ -47,7 +63,7 @@ public final class Dataset {
             + "; all columns of a data set must have the same number of rows");
       }
     }
-    return new Dataset(Collections.unmodifiableMap(new LinkedHashMap<>(columns)), size);
+    return new Dataset(Collections.unmodifiableMap(new LinkedHashMap<>(columns)), size, null);
   }
 
   /** Number of rows. */
@@ -87,7 +103,7 @@ public final class Dataset {
       shape[0] = to - from;
       out.put(e.getKey(), copyRange(t, from * row, (to - from) * row, shape));
     }
-    return new Dataset(Collections.unmodifiableMap(out), to - from);
+    return new Dataset(Collections.unmodifiableMap(out), to - from, origins == null ? null : origins.slice(from, to));
   }
 
   /** The rows at the given indices, in that order (repeats allowed), copied. */
@@ -112,7 +128,7 @@ public final class Dataset {
     for (Map.Entry<String, Tensor> e : columns.entrySet()) {
       out.put(e.getKey(), gather(e.getValue(), rows, from, to));
     }
-    return new Dataset(Collections.unmodifiableMap(out), to - from);
+    return new Dataset(Collections.unmodifiableMap(out), to - from, origins == null ? null : origins.select(rows, from, to));
   }
 
   @Override

@@ -99,6 +99,25 @@ public final class Executor implements ScanLoop.Body {
    * profile of this executor's graph, or null for none).
    */
   public Map<String, Tensor> run(Map<String, Tensor> feeds, long randomKey, Profile profile) {
+    return execute(feeds, randomKey, profile, false).outputs();
+  }
+
+  /**
+   * Runs the graph as {@link #run(Map, long)} does, checking every node's value as it is computed,
+   * and stops at the first, in execution order, with a NaN or infinite element: the node where a
+   * numerical fault appears (the diagnosis of a training step whose loss or update was not
+   * finite). Slower than {@code run}: a pass over every value.
+   *
+   * @return that node, or null when every value is finite
+   */
+  public Node firstNonFinite(Map<String, Tensor> feeds, long randomKey) {
+    return execute(feeds, randomKey, null, true).nonFinite();
+  }
+
+  /** The outputs of a run, or the node a checked run stopped at. */
+  private record Outcome(Map<String, Tensor> outputs, Node nonFinite) {}
+
+  private Outcome execute(Map<String, Tensor> feeds, long randomKey, Profile profile, boolean checkFinite) {
     Map<String, Long> bindings = DimBindings.bind(graph, feeds);
     BufferPool pool = borrowPool();
     Tensor[] values = new Tensor[graph.nodes().size()];
@@ -121,6 +140,9 @@ public final class Executor implements ScanLoop.Body {
       if (profile != null) {
         profile.record(node.id(), System.nanoTime() - start);
       }
+      if (checkFinite && value.firstNonFinite() >= 0) {
+        return new Outcome(null, node); // the pool is dropped: this run's buffers are not accounted for
+      }
       values[node.id()] = value;
       if (value.dtype() != DType.I64 && pool.owns(value.floats())) {
         sharers.merge(value.floats(), 1, Integer::sum);
@@ -140,7 +162,7 @@ public final class Executor implements ScanLoop.Body {
       }
     }
     idlePools.push(pool);
-    return out;
+    return new Outcome(out, null);
   }
 
   /**

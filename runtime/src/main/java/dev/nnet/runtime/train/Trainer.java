@@ -2,15 +2,18 @@ package dev.nnet.runtime.train;
 
 import dev.nnet.ir.DType;
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.Node;
 import dev.nnet.ir.Signature;
 import dev.nnet.runtime.ParamSpec;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
 import dev.nnet.runtime.backend.CompiledGraph;
 import dev.nnet.runtime.checkpoint.Checkpoint;
+import dev.nnet.runtime.checkpoint.CheckpointError;
 import dev.nnet.runtime.data.BatchIterator;
 import dev.nnet.runtime.data.Batches;
 import dev.nnet.runtime.data.Dataset;
+import dev.nnet.runtime.interpreter.Executor;
 import dev.nnet.runtime.interpreter.Profile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -59,6 +62,15 @@ public final class Trainer {
   /** The scalar input slot of the step counter within the epoch (i64, 0-based). */
   public static final String SCALAR_STEP = "step";
 
+  /** Checkpoint metadata: the model's name. */
+  public static final String META_MODEL = "model";
+  /** Checkpoint metadata: how many epochs were complete when it was saved. */
+  public static final String META_EPOCH = "epoch";
+  /** Checkpoint metadata: the run's seed, which shuffling and random draws derive from. */
+  public static final String META_SEED = "seed";
+  /** Checkpoint metadata: the last epoch's mean training loss, as Java prints a double (exact). */
+  public static final String META_TRAIN_LOSS = "train_loss";
+
   /** Loss and metrics of one pass over a split. */
   public record Scores(double loss, Map<String, Double> metrics) {
     @Override
@@ -98,6 +110,8 @@ public final class Trainer {
   private final CompiledGraph eval;
   private final Map<String, Tensor> values = new LinkedHashMap<>();
   private Profile stepProfile;
+  /** The first epoch {@link #fit} runs (0-based): 0, or the epochs a resumed checkpoint completed. */
+  private int startEpoch;
 
   /** A trainer whose graphs run on {@code backend}. */
   public Trainer(Config config, Backend backend, ProgressBar progress) {
@@ -114,13 +128,34 @@ public final class Trainer {
     }
   }
 
-  /** Replaces parameter and state values with those of a checkpoint (to resume or fine-tune). */
-  public void load(Map<String, Tensor> tensors) {
-    tensors.forEach((k, v) -> {
-      if (values.containsKey(k)) {
-        values.put(k, v);
-      }
-    });
+  /**
+   * Replaces the model's parameters and buffers with a checkpoint's (to evaluate or fine-tune);
+   * the optimizer state stays fresh. Every parameter must be in the checkpoint with the model's
+   * dtype and shape, and hold only finite numbers.
+   *
+   * @param file where the checkpoint was read from, for messages
+   * @throws CheckpointError naming the file and the first parameter that does not fit
+   */
+  public void load(Checkpoint checkpoint, Path file) {
+    values.putAll(CheckpointMatch.tensors(checkpoint, file, config.params(), values, config.modelName()));
+  }
+
+  /**
+   * Continues the run a checkpoint of {@link #fit} saved: parameters, buffers and optimizer state
+   * from it, and {@link #fit} starts at the epoch after the saved one. Shuffle order and random
+   * draws are functions of (seed, epoch, step), so the resumed run computes exactly what an
+   * uninterrupted one would have, provided the seed is the same (checked).
+   *
+   * @return the number of epochs the checkpoint had completed
+   * @throws CheckpointError if the checkpoint belongs to another model, seed or shape of model
+   */
+  public int resume(Checkpoint checkpoint, Path file) {
+    int epoch = CheckpointMatch.completedEpochs(checkpoint, file, config.modelName(), config.seed());
+    Map<String, Tensor> params = CheckpointMatch.tensors(checkpoint, file, config.params(), values, config.modelName());
+    values.putAll(CheckpointMatch.tensors(checkpoint, file, config.state(), values, config.modelName()));
+    values.putAll(params);
+    startEpoch = epoch;
+    return epoch;
   }
 
   /**
@@ -146,25 +181,39 @@ public final class Trainer {
     return values;
   }
 
-  /** Trains for the configured epochs; returns the history. */
+  /**
+   * Trains from the start epoch (0, or where {@link #resume} left off) to the configured number of
+   * epochs; returns the history of the epochs it ran (empty when a resumed run was already
+   * complete).
+   *
+   * @throws NumericalFault when a step's loss or an update is NaN or infinite: training stops at
+   *     once, the step's results are discarded and the last epoch's checkpoint stays as it was
+   */
   public List<Epoch> fit() {
     Dataset train = config.splits().get("train");
     if (train == null) {
       throw new IllegalArgumentException("the data has no `train` split; it has " + config.splits().keySet());
     }
+    IndexFieldCheck.check(config.step(), config.stepSignature(), train, "train");
+    if (config.save() != null) {
+      Checkpoint.removeInterruptedSaves(checkpointFile(config.save()));
+    }
     Batches batches = Batches.of(train, config.batchSize());
     batches = config.shuffle() ? batches.shuffled(config.seed()) : batches.inOrder();
     Tensor lr = Tensor.scalar((float) config.learningRate());
+    String lossSlot = lossSlot(step);
+    List<Signature.OutputSlot> updates = step.signature().outputs(Signature.OutputRole.UPDATE);
     java.util.List<Epoch> history = new java.util.ArrayList<>();
-    for (int e = 0; e < config.epochs(); e++) {
+    int first = startEpoch;
+    for (int e = first; e < config.epochs(); e++) {
       boolean report = (e + 1) % Math.max(1, config.reportEvery()) == 0 || e + 1 == config.epochs();
       if (report) {
         progress.startEpoch(e + 1, config.epochs(), batches.count());
       }
-      ScoreSums sums = new ScoreSums(lossSlot(step), metricSlots(step));
+      ScoreSums sums = new ScoreSums(lossSlot, metricSlots(step));
       long start = System.nanoTime();
       BatchIterator it = batches.epoch(e);
-      boolean timed = e > 0 || config.epochs() == 1; // the first epoch warms up the JIT
+      boolean timed = e > first || config.epochs() - first == 1; // the first epoch warms up the JIT
       for (int s = 0; it.hasNext(); s++) {
         Dataset batch = it.next();
         Map<String, Tensor> feeds = new LinkedHashMap<>(values);
@@ -172,10 +221,15 @@ public final class Trainer {
         feeds.put(SCALAR_LR, lr);
         feeds.put(SCALAR_EPOCH, Tensor.ofLongs(new long[] {e}));
         feeds.put(SCALAR_STEP, Tensor.ofLongs(new long[] {s}));
-        Map<String, Tensor> out = step.run(feeds, StepSeeds.training(config.seed(), e, s), timed ? stepProfile : null);
+        long key = StepSeeds.training(config.seed(), e, s);
+        Map<String, Tensor> out = step.run(feeds, key, timed ? stepProfile : null);
+        String fault = nonFinite(out, lossSlot, updates);
+        if (fault != null) {
+          throw diagnose(fault, feeds, key, e, s);
+        }
         int n = batch.size();
         double loss = sums.add(out, n);
-        for (Signature.OutputSlot u : step.signature().outputs(Signature.OutputRole.UPDATE)) {
+        for (Signature.OutputSlot u : updates) {
           Tensor v = out.get(u.name());
           Tensor replaced = values.put(u.replaces(), v);
           if (replaced != null && v.dtype() != DType.I64 && replaced.dtype() == v.dtype()
@@ -196,14 +250,46 @@ public final class Trainer {
       }
       history.add(new Epoch(e + 1, trainScores, valScores, seconds, sums.rows));
       if (config.save() != null) {
-        checkpoint(e + 1);
+        checkpoint(e + 1, trainScores);
       }
+      startEpoch = e + 1;
     }
     return history;
   }
 
+  /** The first of the loss and the updates that holds NaN or infinity, described; null when all are finite. */
+  private static String nonFinite(Map<String, Tensor> out, String lossSlot, List<Signature.OutputSlot> updates) {
+    Tensor loss = out.get(lossSlot);
+    if (loss.firstNonFinite() >= 0) {
+      return "the loss is " + loss.getFlat(loss.firstNonFinite());
+    }
+    for (Signature.OutputSlot u : updates) {
+      Tensor v = out.get(u.name());
+      int i = v.firstNonFinite();
+      if (i >= 0) {
+        return "the update of `" + u.replaces() + "` holds " + v.getFlat(i) + " at element " + i;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Re-runs the faulty step on the reference interpreter node by node (its inputs are intact: the
+   * step's updates were not applied) to find the op and line where the first non-finite value
+   * appears. Only after a fault, so normal steps pay for the check of the loss and updates alone.
+   */
+  private NumericalFault diagnose(String fault, Map<String, Tensor> feeds, long key, int epoch, int step) {
+    Node first = new Executor(config.step()).firstNonFinite(feeds, key);
+    String kept = config.save() == null ? "nothing was saved (the train block has no `save`)"
+        : epoch == 0 ? "no checkpoint was written (the fault is in the first epoch)"
+        : "the checkpoint of epoch " + epoch + " is kept: " + checkpointFile(config.save());
+    return new NumericalFault(fault, first == null ? null : first.op().text(),
+        first == null ? null : first.span(), epoch + 1, step, kept);
+  }
+
   /** Loss and metrics over a whole split, in evaluation mode. */
   public Scores evaluate(Dataset data) {
+    IndexFieldCheck.check(config.eval(), config.evalSignature(), data, "evaluated");
     Batches batches = Batches.of(data, Math.max(config.batchSize(), 256)).inOrder();
     ScoreSums sums = new ScoreSums(lossSlot(eval), metricSlots(eval));
     BatchIterator it = batches.epoch(0);
@@ -261,10 +347,12 @@ public final class Trainer {
   }
 
   /** Writes parameters and optimizer state to {@code save/checkpoint.nnetckpt}, atomically. */
-  private void checkpoint(int epoch) {
+  private void checkpoint(int epoch, Scores train) {
     Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("model", config.modelName());
-    meta.put("epoch", Integer.toString(epoch));
+    meta.put(META_MODEL, config.modelName());
+    meta.put(META_EPOCH, Integer.toString(epoch));
+    meta.put(META_SEED, Long.toString(config.seed()));
+    meta.put(META_TRAIN_LOSS, Double.toString(train.loss()));
     new Checkpoint(values, meta).save(checkpointFile(config.save()));
   }
 

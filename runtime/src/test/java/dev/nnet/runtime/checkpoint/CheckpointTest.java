@@ -88,6 +88,25 @@ class CheckpointTest {
   }
 
   @Test
+  void tempFilesOfInterruptedSavesAreRemovedAndNothingElse() throws IOException {
+    Path file = dir.resolve("run/checkpoint.nnetckpt");
+    Checkpoint ckpt = new Checkpoint(Map.of("w", Tensor.of(new float[] {1, 2}, 2)), Map.of("epoch", "1"));
+    ckpt.save(file);
+    // What a process killed between creating its temp file and renaming it leaves behind.
+    Files.writeString(dir.resolve("run/.checkpoint.nnetckpt.123456.tmp"), "half a checkpoint");
+    Files.writeString(dir.resolve("run/.checkpoint.nnetckpt.987.tmp"), "");
+    Files.writeString(dir.resolve("run/.other.nnetckpt.1.tmp"), "another checkpoint's temp file");
+    Files.writeString(dir.resolve("run/notes.tmp"), "not ours");
+    assertEquals(2, Checkpoint.removeInterruptedSaves(file));
+    try (Stream<Path> left = Files.list(dir.resolve("run"))) {
+      assertEquals(List.of(".other.nnetckpt.1.tmp", "checkpoint.nnetckpt", "notes.tmp"),
+          left.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertSameContents(ckpt, Checkpoint.load(file));
+    assertEquals(0, Checkpoint.removeInterruptedSaves(dir.resolve("absent/checkpoint.nnetckpt")));
+  }
+
+  @Test
   void saveReplacesAnExistingCheckpoint() {
     Path file = saved();
     Checkpoint next = new Checkpoint(Map.of("w", Tensor.scalar(2)), Map.of("epoch", "8"));

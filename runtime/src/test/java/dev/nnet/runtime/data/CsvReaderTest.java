@@ -56,7 +56,8 @@ class CsvReaderTest {
 
   @Test
   void otherDelimitersQuotesAndSpecialValues() throws IOException {
-    CsvTable t = CsvReader.create().delimiter(';').read(write("s.csv", "\uFEFF\"1.5\" ; nan;-Infinity\n2;\"3\";INF\n"));
+    CsvTable t = CsvReader.create().delimiter(';').allowNonFinite(true)
+        .read(write("s.csv", "\uFEFF\"1.5\" ; nan;-Infinity\n2;\"3\";INF\n"));
     float[] v = t.values().floats();
     assertEquals(1.5f, v[0]);
     assertTrue(Float.isNaN(v[1]));
@@ -169,8 +170,11 @@ class CsvReaderTest {
   @Test
   void missingFile() {
     DataError e = failure(CsvReader.create(), dir.resolve("missing.csv"));
-    assertTrue(e.getMessage().startsWith(dir.resolve("missing.csv") + ": file not found; check the path (relative paths are "
-        + "resolved against the working directory "), e.getMessage());
+    // An absolute path is the path that was tried: no claim about a working directory it never used.
+    assertEquals(dir.resolve("missing.csv") + ": file not found; check the path", e.getMessage());
+    DataError relative = failure(CsvReader.create(), Path.of("surely-missing-" + System.nanoTime() + ".csv"));
+    assertTrue(relative.getMessage().contains("(a relative path, resolved against the working directory "
+        + Path.of("").toAbsolutePath() + ")"), relative.getMessage());
   }
 
   @Test
@@ -188,5 +192,68 @@ class CsvReaderTest {
       perClass[(int) label]++;
     }
     assertArrayEquals(new long[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}, perClass);
+  }
+
+  @Test
+  void nanAndInfinityCellsAreErrorsUnlessAllowed() throws IOException {
+    Path f = write("n.csv", "x,label\n1,2\n3,NaN\n");
+    DataError e = failure(CsvReader.create().header(CsvReader.Header.PRESENT), f);
+    assertEquals(3, e.line());
+    assertEquals(3, e.column());
+    assertTrue(e.problem().contains("column 2 (\"label\") is NaN, not a finite number"), e.getMessage());
+    assertTrue(e.problem().contains("allow_nan = true"), e.getMessage());
+    DataError inf = failure(CsvReader.create(), write("i.csv", "1,-inf\n"));
+    assertTrue(inf.problem().contains("-Infinity, not a finite number"), inf.getMessage());
+  }
+
+  @Test
+  void aFileThatNeverEndsStopsWithinTheLineLimit() {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(zero), "needs /dev/zero");
+    DataError e = failure(CsvReader.create(), zero);
+    assertEquals(1, e.line());
+    assertTrue(e.problem().contains("longer than 16,777,216 characters without a line break"), e.getMessage());
+  }
+
+  @Test
+  void aGzipBombStopsAtTheSizeLimit() throws IOException {
+    byte[] lines = "0,1\n".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII); // 4 MiB, compresses to a few KiB
+    Path bomb = Files.write(dir.resolve("bomb.csv.gz"), IdxReaderTest.gzip(lines));
+    System.setProperty(BoundedInput.LIMIT_PROPERTY, Integer.toString(1 << 20));
+    try {
+      DataError e = failure(CsvReader.create(), bomb);
+      assertTrue(e.problem().contains("decompresses to more than 1,048,576 bytes"), e.getMessage());
+      assertTrue(e.problem().contains("gzip bomb"), e.getMessage());
+    } finally {
+      System.clearProperty(BoundedInput.LIMIT_PROPERTY);
+    }
+    assertEquals(1 << 20, CsvReader.create().read(bomb).rows()); // within the default limit it reads
+  }
+
+  @Test
+  void bytesAfterTheGzipStreamAreAnError() throws IOException {
+    byte[] gz = IdxReaderTest.gzip("1,2\n3,4\n".getBytes(StandardCharsets.US_ASCII));
+    for (byte[] garbage : new byte[][] {"x".getBytes(StandardCharsets.US_ASCII), "garbage appended to the file!".repeat(20).getBytes(StandardCharsets.US_ASCII)}) {
+      byte[] glued = java.util.Arrays.copyOf(gz, gz.length + garbage.length);
+      System.arraycopy(garbage, 0, glued, gz.length, garbage.length);
+      Path f = Files.write(dir.resolve("glued.csv.gz"), glued);
+      DataError e = failure(CsvReader.create(), f);
+      assertTrue(e.problem().contains("bytes after the end of its gzip data"), e.getMessage());
+    }
+    byte[] twice = java.util.Arrays.copyOf(gz, 2 * gz.length); // two members: valid gzip
+    System.arraycopy(gz, 0, twice, gz.length, gz.length);
+    assertEquals(4, CsvReader.create().read(Files.write(dir.resolve("two.csv.gz"), twice)).rows());
+  }
+
+  @Test
+  void messagesShowTheOffendingCellAndNothingElseOfTheFile() throws IOException {
+    Path f = write("shadow", "root:$y$j9T$Qx0aBcDeFgHiJkLmNoPqRs$TuVwXyZ0123456789abcdefghijkl:19000:0:99999:7:::\n");
+    DataError e = failure(CsvReader.create().header(CsvReader.Header.ABSENT), f);
+    assertTrue(!e.getMessage().contains("root") && !e.getMessage().contains("$y$"), e.getMessage());
+    assertTrue(e.problem().contains("the cell of 83 characters in column 1 is not a number"), e.getMessage());
+    Path h = write("h.csv", "root:$y$j9T$secret:19000,b\nx,2\n");
+    DataError named = failure(CsvReader.create().header(CsvReader.Header.PRESENT), h);
+    assertTrue(!named.getMessage().contains("secret"), named.getMessage());
+    assertTrue(named.problem().startsWith("cell \"x\" in column 1 is not a number"), named.getMessage());
   }
 }

@@ -46,6 +46,26 @@ class ExecutorTest {
   }
 
   @Test
+  void firstNonFiniteNamesTheFirstNodeInExecutionOrderWhoseValueIsNaNOrInfinite() throws Exception {
+    // y = sqrt(x - 1) then log(y): x = 0 makes sqrt NaN first; the log of it is NaN too, but later.
+    SourceSpan sqrtSpan = new SourceSpan("f.nnet", 4, 7, 4, 20);
+    SourceSpan logSpan = new SourceSpan("f.nnet", 5, 7, 5, 20);
+    GraphBuilder g = new GraphBuilder();
+    Value x = g.add(new Op.Input("x", TensorType.f32(Shape.of(N))), X_SPAN);
+    Value one = g.add(new Op.Fill(1, TensorType.f32(Shape.scalar())), null);
+    Value shifted = g.add(new Op.Binary(BinaryFn.SUB), null, x, one);
+    Value root = g.add(new Op.Unary(UnaryFn.SQRT), sqrtSpan, shifted);
+    g.output("y", g.add(new Op.Unary(UnaryFn.LOG), logSpan, root));
+    Executor exec = new Executor(g.build());
+    var bad = exec.firstNonFinite(Map.of("x", Tensor.of(new float[] {5, 0}, 2)), 1);
+    assertEquals(sqrtSpan, bad.span());
+    assertEquals("sqrt", bad.op().text());
+    assertEquals(null, exec.firstNonFinite(Map.of("x", Tensor.of(new float[] {5, 2}, 2)), 1));
+    // A run after the check reuses the executor normally.
+    assertArrayEquals(new float[] {(float) Math.log(2)}, exec.run(Map.of("x", Tensor.of(new float[] {5}, 1)), 1).get("y").floats(), 1e-6f);
+  }
+
+  @Test
   void runsALinearLayerWithABatchSizeTakenFromTheFeed() throws Exception {
     Tensor x = Tensor.of(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, 2, 4);
     Tensor w = Tensor.of(new float[] {1, 2, 3, 4, -1, -2, -3, -4, 0, 0, 0, 1}, 3, 4);
