@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
  * How {@link FusionGroups} partitions a graph: each computing node (every node but the leaves:
  * inputs, parameters, constants, fills and ranges, which a code generator reads or inlines) is in
  * exactly one group, and each group is what a code generator can emit as one loop nest. Groups
- * are listed in the order of their first node, and their dependencies form no cycle, so running
- * the groups in this order is a valid schedule.
+ * are listed (and numbered) in the order of their first node. Their dependencies form no cycle, so
+ * a schedule exists, but the listing order is not always one: a group whose first node is
+ * {@code %9} may read {@code %13}, the value of a group listed after it. A code generator orders
+ * the groups by their dependencies (the Java backend's {@code GraphClassWriter} does).
  */
 public record FusionPlan(Graph graph, List<Group> groups) {
   public FusionPlan {
