@@ -3,8 +3,6 @@ package dev.nnet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,25 +18,6 @@ class JavaBackendCliTest {
   @TempDir
   Path dir;
   private Path file;
-
-  /** What one command printed and returned. */
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o));
-      System.setErr(new PrintStream(e));
-      int code = Main.run(args);
-      return new Outcome(code, o.toString(), e.toString());
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
 
   @BeforeEach
   void writeProgram() throws Exception {
@@ -67,7 +46,7 @@ class JavaBackendCliTest {
 
   @Test
   void compileTargetJavaWritesTheClasses() {
-    Outcome o = run("compile", "--target", "java", file.toString(), "-d", dir.resolve("src").toString(),
+    CommandRun o = CommandRun.of("compile", "--target", "java", file.toString(), "-d", dir.resolve("src").toString(),
         "--package", "com.example.xor");
     assertEquals(0, o.code(), o.err());
     for (String c : new String[] {"Xor", "XorStep", "XorEval", "XorPredict"}) {
@@ -79,12 +58,12 @@ class JavaBackendCliTest {
 
   @Test
   void trainEvalAndPredictRunOnTheJavaBackend() {
-    Outcome train = run("train", "--backend", "java", file.toString());
+    CommandRun train = CommandRun.of("train", "--backend", "java", file.toString());
     assertEquals(0, train.code(), train.err() + train.out());
     assertTrue(train.out().contains("loss"), train.out());
     for (String command : new String[] {"eval", "predict"}) {
-      Outcome java = run(command, "--backend", "java", file.toString());
-      Outcome reference = run(command, "--backend", "reference", file.toString());
+      CommandRun java = CommandRun.of(command, "--backend", "java", file.toString());
+      CommandRun reference = CommandRun.of(command, "--backend", "reference", file.toString());
       assertEquals(0, java.code(), java.err());
       assertEquals(reference.out(), java.out(), command + " prints what the reference prints");
     }
@@ -92,7 +71,7 @@ class JavaBackendCliTest {
 
   @Test
   void anUnknownBackendIsAUsageErrorListingJava() {
-    Outcome o = run("train", "--backend", "nonsense", file.toString());
+    CommandRun o = CommandRun.of("train", "--backend", "nonsense", file.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("available: reference, java"), o.err());
   }

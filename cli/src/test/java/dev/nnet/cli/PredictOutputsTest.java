@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,22 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictOutputsTest {
   @TempDir
   Path dir;
-
-  private static String[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o));
-      System.setErr(new PrintStream(e));
-      int code = Main.run(args);
-      return new String[] {Integer.toString(code), o.toString(), e.toString()};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
 
   private Path write(String loss) throws Exception {
     Files.writeString(dir.resolve("d.csv"), "0,0,0,1\n0,1,1,0\n1,0,1,0\n1,1,0,1\n");
@@ -59,20 +41,20 @@ class PredictOutputsTest {
   @Test
   void aRegressionWithTwoOutputsPrintsItsValues() throws Exception {
     Path f = write("mse(model(x), y)");
-    String[] train = run("train", f.toString());
-    assertEquals("0", train[0], train[2]);
-    String[] predict = run("predict", "--limit", "2", f.toString());
-    assertEquals("0", predict[0], predict[2]);
-    assertFalse(predict[1].contains("class"), predict[1]);
-    assertTrue(predict[1].matches("(?s)row 0: -?\\d+\\.\\d{4} -?\\d+\\.\\d{4}\\R.*"), predict[1]);
+    CommandRun train = CommandRun.of("train", f.toString());
+    assertEquals(0, train.code(), train.err());
+    CommandRun predict = CommandRun.of("predict", "--limit", "2", f.toString());
+    assertEquals(0, predict.code(), predict.err());
+    assertFalse(predict.out().contains("class"), predict.out());
+    assertTrue(predict.out().matches("(?s)row 0: -?\\d+\\.\\d{4} -?\\d+\\.\\d{4}\\R.*"), predict.out());
   }
 
   @Test
   void aClassifierPrintsTheClass() throws Exception {
     Path f = write("cross_entropy(model(x), c)");
-    assertEquals("0", run("train", f.toString())[0]);
-    String[] predict = run("predict", "--limit", "2", f.toString());
-    assertEquals("0", predict[0], predict[2]);
-    assertTrue(predict[1].startsWith("row 0: class "), predict[1]);
+    assertEquals(0, CommandRun.of("train", f.toString()).code());
+    CommandRun predict = CommandRun.of("predict", "--limit", "2", f.toString());
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().startsWith("row 0: class "), predict.out());
   }
 }
