@@ -45,8 +45,23 @@ public class InferLatency {
       CompiledGraph g = b.compile(plan.predict(), plan.predictSignature());
       medians.put(b.name(), median(calls, () -> g.run(feeds, 0)));
     }
+    // Batch 256, as PyTorch's infer_mlp.py measures throughput: the same feeds with 256 rows.
+    int[] batchShape = shape.clone();
+    batchShape[0] = 256;
+    float[] xs = new float[(int) Tensor.numel(batchShape)];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) rng.nextDouble();
+    }
+    Map<String, Tensor> batchFeeds = new LinkedHashMap<>(feeds);
+    batchFeeds.put(in.name(), Tensor.of(xs, batchShape));
+    Map<String, Double> throughput = new LinkedHashMap<>();
+    for (Backend b : Backends.all()) {
+      CompiledGraph g = b.compile(plan.predict(), plan.predictSignature());
+      throughput.put(b.name(), 256 / (median(Math.max(50, calls / 100), () -> g.run(batchFeeds, 0)) * 1e-6));
+    }
     double gemv = gemvChain(feeds, x, calls);
     medians.forEach((name, us) -> System.out.printf("%-10s %8.1f us per batch-1 forward%n", name, us));
+    throughput.forEach((name, sps) -> System.out.printf("%-10s %8.0f samples/s at batch 256%n", name, sps));
     System.out.printf("%-10s %8.1f us (hand-written GEMV chain of the Linear layers, one thread)%n", "gemv", gemv);
     if (medians.containsKey("java")) {
       System.out.printf("ratio java/reference: %.2f, java/gemv: %.2f%n", medians.get("java") / medians.get("reference"),

@@ -65,11 +65,61 @@ public final class MatMulKernel {
       Arrays.fill(c, cOff, cOff + m * n, 0f);
       return;
     }
+    if (m == 1) {
+      // One row (batch-1 inference): a vector times a matrix. Packing the matrix into panels, as
+      // the blocked kernels do, would cost more than the product itself. With m = 1 the row is
+      // contiguous whether or not A is transposed.
+      if (VECTOR && transB) {
+        VectorSgemm.rowTimesTransposed(n, k, a, aOff, b, bOff, c, cOff);
+      } else {
+        rowTimes(transB, n, k, a, aOff, b, bOff, c, cOff);
+      }
+      return;
+    }
     if (VECTOR) {
       VectorSgemm.sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
       return;
     }
     plainSgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /**
+   * {@code c[0, n) = a[0, k) · op(B)} for one row {@code a}: with {@code transB}, B is {@code [n, k]}
+   * and each output is a dot product of two contiguous rows (four partial sums, so the adds do not
+   * wait for each other); otherwise B is {@code [k, n]} and the result accumulates whole rows of B,
+   * a loop the JIT vectorizes.
+   */
+  static void rowTimes(boolean transB, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    if (transB) {
+      for (int j = 0; j < n; j++) {
+        int row = bOff + j * k;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+          s0 += a[aOff + p] * b[row + p];
+          s1 += a[aOff + p + 1] * b[row + p + 1];
+          s2 += a[aOff + p + 2] * b[row + p + 2];
+          s3 += a[aOff + p + 3] * b[row + p + 3];
+        }
+        float sum = (s0 + s1) + (s2 + s3);
+        for (; p < k; p++) {
+          sum += a[aOff + p] * b[row + p];
+        }
+        c[cOff + j] = sum;
+      }
+      return;
+    }
+    Arrays.fill(c, cOff, cOff + n, 0f);
+    for (int p = 0; p < k; p++) {
+      float ap = a[aOff + p];
+      int row = bOff + p * n;
+      for (int j = 0; j < n; j++) {
+        c[cOff + j] += ap * b[row + j];
+      }
+    }
   }
 
   /** {@link #sgemm} with the plain-Java kernel, for m, n, k all positive. */

@@ -75,6 +75,39 @@ final class VectorSgemm {
     }
   }
 
+  /**
+   * {@code c[j] = a[0, k) · B[j, 0, k)} for {@code j < n}, B {@code [n, k]} row-major: the one-row
+   * product of {@link MatMulKernel#sgemm} with {@code transB}, as dot products of contiguous rows in
+   * four vector accumulators (independent fused multiply-adds keep the pipeline full).
+   */
+  static void rowTimesTransposed(int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    int step = 4 * L;
+    int upper4 = k - k % step;
+    int upper = S.loopBound(k);
+    for (int j = 0; j < n; j++) {
+      int row = bOff + j * k;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = FloatVector.zero(S);
+      FloatVector acc2 = FloatVector.zero(S);
+      FloatVector acc3 = FloatVector.zero(S);
+      int p = 0;
+      for (; p < upper4; p += step) {
+        acc0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, row + p), acc0);
+        acc1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, row + p + L), acc1);
+        acc2 = FloatVector.fromArray(S, a, aOff + p + 2 * L).fma(FloatVector.fromArray(S, b, row + p + 2 * L), acc2);
+        acc3 = FloatVector.fromArray(S, a, aOff + p + 3 * L).fma(FloatVector.fromArray(S, b, row + p + 3 * L), acc3);
+      }
+      for (; p < upper; p += L) {
+        acc0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, row + p), acc0);
+      }
+      float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      for (; p < k; p++) {
+        sum += a[aOff + p] * b[row + p];
+      }
+      c[cOff + j] = sum;
+    }
+  }
+
   /** Same contract as {@link MatMulKernel#sgemm}, for m, n, k all positive. */
   static void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {

@@ -62,7 +62,7 @@ public class MatMulKernelTest {
    */
   @ParameterizedTest
   @CsvSource({"1,37,70,300", "1,300,19,45", "1,130,530,257", "2,37,70,300", "2,300,19,45", "2,130,530,257",
-      "2,785,257,129", "2,7,900,513"})
+      "2,785,257,129", "2,7,900,513", "0,1,256,784", "0,1,10,131", "0,1,300,1", "1,1,256,784"})
   void largeProductsMatchNaiveLoop(int which, int m, int n, int k) {
     for (int t = 0; t < 4; t++) {
       checkAgainstNaive(kernel(which), (t & 1) != 0, (t & 2) != 0, m, n, k, 3, m * 31L + n * 7L + k + t);
