@@ -104,7 +104,9 @@ class JavaTargetTest {
     assertArrayEquals(reference.floats(), y.floats(), "bit for bit");
 
     float[] row = (float[]) tiny.getMethod("forward", float[].class).invoke(model, (Object) new float[] {0.5f, -1f, 2f, 0.25f});
-    assertArrayEquals(java.util.Arrays.copyOf(reference.floats(), 3), row, "one row");
+    // One row runs sgemm's vector-matrix path, which sums in another order than the batch's blocked
+    // kernel (as in PyTorch, a row's result need not be bit-identical to its batch's): close, not equal.
+    assertArrayEquals(java.util.Arrays.copyOf(reference.floats(), 3), row, 1e-6f, "one row");
 
     Object fresh = tiny.getMethod("initialized", long.class).invoke(null, 1L);
     @SuppressWarnings("unchecked")
