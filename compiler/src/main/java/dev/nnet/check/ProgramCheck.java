@@ -211,7 +211,19 @@ public final class ProgramCheck {
           throw new CheckError(declared == null ? d : d.withRelated(declared, "parameter declared here"));
         }
         TensorType type = symbolicType(t, inst.scope(), tracer, fwd, p);
-        args.add(null, new Val.Tensor(g.input(p.name(), type, p.span()), p.span()), p.span());
+        GraphBuilder.Value input;
+        try {
+          input = g.input(p.name(), type, p.span());
+        } catch (dev.nnet.ir.LeafNameTaken e) {
+          // A layer passed as an argument has no field to be named after, so its parameters take
+          // their own names (`weight`, `b`) at the top, where an input can meet them (found by fuzzing).
+          throw new CheckError(Diagnostic.error(ErrorCode.DUPLICATE_NAME, p.span(), "`" + p.name()
+                  + "` is both an input of `forward` and the name of a parameter of a layer `" + layer.name() + "` holds")
+              .withLabel("input named like a parameter")
+              .withHelp("rename the input, or give the layer a field of its own (`inner = Linear(...)`) so that its "
+                  + "parameters are named `inner.weight`, `inner.b`"));
+        }
+        args.add(null, new Val.Tensor(input, p.span()), p.span());
       }
     }
     Val out = tracer.callLayer(inst, args, fwd.nameSpan());

@@ -707,7 +707,7 @@ final class Tracer {
     }
     Diagnostic d = Diagnostic.error(ErrorCode.TOO_LARGE, at, String.format(
         "parameter `%s` of shape %s has %,d elements (%,d bytes of f32); one tensor holds at most %,d elements",
-        name, shape, numel.constant(), Math.multiplyExact(numel.constant(), 4L), MAX_TENSOR_ELEMENTS))
+        name, shape, numel.constant(), java.math.BigInteger.valueOf(numel.constant()).shiftLeft(2), MAX_TENSOR_ELEMENTS))
         .withLabel("asks for " + shape).withHelp("use smaller sizes; a layer this large could not be trained in memory");
     if (!at.equals(p.span())) {
       d = d.withRelated(p.span(), "`" + p.name() + "` is declared here");
@@ -837,7 +837,9 @@ final class Tracer {
         long n = items.size();
         long from = sl.from() == null ? 0 : normalize(intOf(eval(sl.from(), scope), sl.span()), n);
         long to = sl.to() == null ? n : normalize(intOf(eval(sl.to(), scope), sl.span()), n);
-        return new Val.ListV(items.subList((int) Math.min(from, n), (int) Math.max(from, Math.min(to, n))));
+        // Python's clamping: a range past the end, or reversed, is empty (found by fuzzing: `xs[100:]`).
+        int start = (int) Math.min(from, n);
+        return new Val.ListV(items.subList(start, (int) Math.max(start, Math.min(to, n))));
       }
       throw error(ErrorCode.INVALID_VALUE, ix.span(), "a list takes one index or range");
     }

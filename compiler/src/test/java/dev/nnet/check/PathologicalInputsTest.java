@@ -101,6 +101,36 @@ class PathologicalInputsTest {
   }
 
   @Test
+  void anInputNamedLikeAParameterOfALayerPassedAsAnArgumentIsADuplicateName() {
+    // Found by the long fuzzing run (seed 20261201, input 870666): an internal error before.
+    List<Diagnostic> diags = check("model Outer(inner: Linear = Linear(4, 4)) {\n  forward(a: [5, N], b: [5, 2]) = a @ b\n}\n");
+    assertEquals(List.of(ErrorCode.DUPLICATE_NAME), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertEquals(2, diags.get(0).span().line());
+    assertTrue(diags.get(0).message().contains("`b` is both an input of `forward` and the name of a parameter"),
+        diags.get(0).message());
+  }
+
+  @Test
+  void aListRangePastTheEndIsEmptyAsInPython() {
+    // Found by the long fuzzing run (seed 20261201, inputs 857275 and 912952): an internal error before.
+    List<Diagnostic> diags = check("""
+        model M() {
+          forward(x: [N, 4]) -> [N, 4] =
+            reshape(x, x.shape[-9..1200]) * fill(x.shape[100..1200], 1.0) * fill(x.shape[2..1], 2.0)
+        }
+        """);
+    assertTrue(diags.isEmpty(), diags.toString());
+  }
+
+  @Test
+  void theByteCountOfTheLargestParameterDoesNotOverflow() {
+    // Found by the long fuzzing run (seed 20261201, input 19770 and 7 more): an internal error before.
+    List<Diagnostic> diags = check("model M() {\n  param s: [9223372036854775807] = ones\n  forward(x: [N, 4]) = x * s[0]\n}\n");
+    assertEquals(List.of(ErrorCode.TOO_LARGE), diags.stream().map(Diagnostic::code).toList(), diags.toString());
+    assertTrue(diags.get(0).message().contains("36,893,488,147,419,103,228 bytes"), diags.get(0).message());
+  }
+
+  @Test
   void aParameterNamedLikeAnInputOfTheTrainingStepIsADuplicateName() {
     String text = """
         model M() {
