@@ -39,8 +39,11 @@ final class CheckpointWriter {
     boolean moved = false;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      // Not createTempFile: its owner-only permissions would stay on the checkpoint after the move,
+      // and a checkpoint is meant to be shared (shipped as a resource, read by a server): the
+      // temporary file gets the umask's permissions, as any file the user writes.
+      tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(channel, ByteBuffer.allocate(CheckpointFormat.HEADER_BYTES), 0); // patched below
         channel.position(CheckpointFormat.HEADER_BYTES);
         CRC32 crc = new CRC32();

@@ -107,6 +107,15 @@ class CheckpointTest {
   }
 
   @Test
+  void aCheckpointHasThePermissionsOfAnyNewFileNotOwnerOnly() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "needs a POSIX file system to read permissions");
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "written as the umask says");
+    Path file = saved();
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+  }
+
+  @Test
   void saveReplacesAnExistingCheckpoint() {
     Path file = saved();
     Checkpoint next = new Checkpoint(Map.of("w", Tensor.scalar(2)), Map.of("epoch", "8"));
