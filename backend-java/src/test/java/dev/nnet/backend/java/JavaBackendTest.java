@@ -9,7 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnet.diag.SourceFile;
 import dev.nnet.driver.Compiler;
+import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
+import dev.nnet.ir.GraphBuilder;
+import dev.nnet.ir.Op;
+import dev.nnet.ir.ReduceFn;
+import dev.nnet.ir.Shape;
+import dev.nnet.ir.SourceSpan;
+import dev.nnet.ir.TensorType;
 import dev.nnet.ir.Signature;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.Backend;
@@ -68,6 +75,46 @@ class JavaBackendTest {
     ExecutionError reference = assertThrows(ExecutionError.class,
         () -> Backends.reference().compile(g, Signature.ofFunction(g)).run(feeds, 0));
     assertEquals(reference.getMessage(), java.getMessage());
+  }
+
+  /**
+   * Sums row pairs: {@code x: [2*N, 3] -> [N, 3]}. The checker binds a symbol
+   * only where it stands alone, but a graph's feeds may be solved for one, as the executor does.
+   */
+  private static Graph pairs() {
+    GraphBuilder b = new GraphBuilder();
+    Dim n = Dim.symbol("N");
+    GraphBuilder.Value x = b.input("x", TensorType.f32(Shape.of(Dim.of(2).times(n), Dim.of(3))));
+    try {
+      GraphBuilder.Value grouped = b.add(new Op.Reshape(Shape.of(n, Dim.of(2), Dim.of(3))), SourceSpan.NONE, x);
+      b.output("forward", b.add(new Op.Reduce(ReduceFn.SUM, List.of(1), false), SourceSpan.NONE, grouped));
+    } catch (dev.nnet.ir.ShapeError e) {
+      throw new AssertionError(e);
+    }
+    return b.build();
+  }
+
+  @Test
+  void aDimSuchAs2NIsSolvedForItsSymbolAsTheReferenceDoes() {
+    Graph g = pairs();
+    float[] data = new float[6 * 3];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i;
+    }
+    Map<String, Tensor> feeds = Map.of("x", Tensor.of(data, 6, 3));
+    Tensor java = new JavaBackend().compile(g, Signature.ofFunction(g)).run(feeds, 0).values().iterator().next();
+    Tensor reference = Backends.reference().compile(g, Signature.ofFunction(g)).run(feeds, 0).values().iterator().next();
+    assertArrayEquals(new int[] {3, 3}, java.shape());
+    assertArrayEquals(reference.floats(), java.floats());
+
+    // An odd row count has no N with 2*N rows: the reference's message.
+    Map<String, Tensor> odd = Map.of("x", Tensor.of(new float[7 * 3], 7, 3));
+    ExecutionError javaError = assertThrows(ExecutionError.class,
+        () -> new JavaBackend().compile(g, Signature.ofFunction(g)).run(odd, 0));
+    ExecutionError referenceError = assertThrows(ExecutionError.class,
+        () -> Backends.reference().compile(g, Signature.ofFunction(g)).run(odd, 0));
+    assertEquals(referenceError.getMessage(), javaError.getMessage());
+    assertTrue(javaError.getMessage().contains("cannot find [N] from dim 0 = 7"), javaError.getMessage());
   }
 
   @Test
