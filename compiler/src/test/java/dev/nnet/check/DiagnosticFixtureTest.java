@@ -38,7 +38,8 @@ class DiagnosticFixtureTest {
   private static final String[] FIXTURES = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch",
       "matmul_shapes", "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting", "loss_shapes",
       "library_errors", "train_field_origin", "shape_help", "layer_names", "zero_gradient", "stale_state",
-      "symbols", "splits", "duplicate_metric", "mode_ignored", "nesting", "two_train_blocks", "recursion"};
+      "symbols", "splits", "duplicate_metric", "mode_ignored", "nesting", "two_train_blocks", "recursion",
+      "allow_nan"};
 
   static String[] fixtures() {
     return FIXTURES.clone();
