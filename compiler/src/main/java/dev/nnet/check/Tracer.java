@@ -353,11 +353,13 @@ final class Tracer {
   Val callFunction(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
       throws CheckError {
     calls.push(displayName, args.callSpan());
+    SourceSpan.Call before = enterLibrary(displayName, args.callSpan(), fn.span());
     try {
       return callFunctionTraced(fn, defining, args, displayName, layer);
     } catch (CheckError e) {
       throw CallStack.atCaller(e, displayName, args.callSpan());
     } finally {
+      graph.enterLibraryCall(before);
       calls.pop();
     }
   }
@@ -534,11 +536,27 @@ final class Tracer {
 
   /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */
   LayerInstance instantiate(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
+    SourceSpan.Call before = enterLibrary(def.decl().name(), span, def.decl().span());
     try {
       return instantiateTraced(def, args, span);
     } catch (CheckError e) {
       throw CallStack.atCaller(e, def.decl().name(), span);
+    } finally {
+      graph.enterLibraryCall(before);
     }
+  }
+
+  /**
+   * When the user's code ({@code call}) calls a library function or layer (defined at {@code callee}),
+   * marks the nodes traced inside as reached through that call, so that run-time errors in them
+   * name the user's line; calls within the library leave the user's call in effect. Returns the
+   * call in effect before, to restore.
+   */
+  private SourceSpan.Call enterLibrary(String name, SourceSpan call, SourceSpan callee) {
+    boolean intoLibrary = call != null && call.isKnown() && !CallStack.isLibrary(call) && CallStack.isLibrary(callee);
+    SourceSpan.Call before = graph.enterLibraryCall(null);
+    graph.enterLibraryCall(intoLibrary ? new SourceSpan.Call(name, call) : before);
+    return before;
   }
 
   private LayerInstance instantiateTraced(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
