@@ -185,6 +185,11 @@ class TrainingFaultsTest {
     assertTrue(r.err().contains("= note: std/nn.nnet:"), r.err());
     assertTrue(r.err().contains(": inside `cross_entropy`"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    // Generated code reports it at the same place.
+    CommandRun java = run("train", f.toString(), "--backend", "java");
+    assertEquals(1, java.code(), java.out() + java.err());
+    assertTrue(java.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index 4"), java.err());
+    assertTrue(java.err().contains("= note: std/nn.nnet:"), java.err());
   }
 
   @Test
