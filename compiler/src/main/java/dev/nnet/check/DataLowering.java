@@ -112,7 +112,7 @@ final class DataLowering {
       outputs.add(new Signature.OutputSlot(f.name(), Signature.OutputRole.OUTPUT, traced, null));
     }
     if (s.spec().options().get("allow_nan") instanceof NanAllowance nan) {
-      nan.checkNames(decl.name(), fieldSpans.keySet());
+      nan.checkNames(decl.name(), fieldSpans.keySet(), decl.source());
     }
     Graph fieldGraph = g.build();
     Signature signature = new Signature(inputs, outputs).validate(fieldGraph);

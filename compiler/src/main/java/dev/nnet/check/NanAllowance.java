@@ -2,6 +2,7 @@ package dev.nnet.check;
 
 import dev.nnet.diag.Diagnostic;
 import dev.nnet.diag.ErrorCode;
+import dev.nnet.front.ast.Expr;
 import dev.nnet.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +58,15 @@ public record NanAllowance(boolean all, List<String> fields, SourceSpan at) {
     return all || fields.contains(name);
   }
 
-  /** Each name must be a field of the data block ({@code declared}); else NNET0402 with the closest one. */
-  void checkNames(String data, Set<String> declared) throws CheckError {
+  /**
+   * Each name must be a field of the data block ({@code declared}); else NNET0402 with the closest
+   * one, at the name in {@code source} (the source expression as written) when it is a literal there.
+   */
+  void checkNames(String data, Set<String> declared, Expr source) throws CheckError {
     for (String name : fields) {
       if (!declared.contains(name)) {
         String closest = NameSuggester.closest(name, declared);
-        throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, at, "`allow_nan` names `" + name
+        throw new CheckError(Diagnostic.error(ErrorCode.DATA_FIELD, written(source, name), "`allow_nan` names `" + name
                 + "`, which is not a field of `data " + data + "`")
             .withLabel("fields: " + String.join(", ", declared))
             .withHelp(closest != null ? "did you mean `" + closest + "`?"
@@ -70,5 +74,21 @@ public record NanAllowance(boolean all, List<String> fields, SourceSpan at) {
                     + declared.iterator().next() + "\"]`"));
       }
     }
+  }
+
+  /** The string literal {@code name} in the {@code allow_nan} list of {@code source}, else the argument. */
+  private SourceSpan written(Expr source, String name) {
+    if (source instanceof Expr.Call call) {
+      for (Expr.Arg arg : call.args()) {
+        if ("allow_nan".equals(arg.name()) && arg.value() instanceof Expr.ListLit list) {
+          for (Expr item : list.items()) {
+            if (item instanceof Expr.StringLit lit && lit.value().equals(name)) {
+              return lit.span();
+            }
+          }
+        }
+      }
+    }
+    return at;
   }
 }

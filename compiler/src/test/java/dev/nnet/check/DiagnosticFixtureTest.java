@@ -96,6 +96,17 @@ class DiagnosticFixtureTest {
         render(result));
   }
 
+  /** An unknown name in `allow_nan` is underlined itself, not the whole list. */
+  @org.junit.jupiter.api.Test
+  void anUnknownAllowNanNameIsReportedAtThatName() throws IOException {
+    SourceFile file = fixture("allow_nan");
+    Compiler.Result result = Compiler.check(file);
+    Diagnostic d = result.diagnostics().stream().filter(x -> x.span().line() == 2).findFirst().orElseThrow();
+    String line = file.text().split("\n")[1];
+    assertEquals(line.indexOf("\"incme\"") + 1, d.span().column(), render(result));
+    assertEquals(line.indexOf("\"incme\"") + 8, d.span().endColumn(), render(result));
+  }
+
   @org.junit.jupiter.api.Test
   void shapeMismatchNamesBothShapesWhereTheyComeFromAndTheFix() throws IOException {
     Compiler.Result result = Compiler.check(fixture("shape_mismatch"), false);
