@@ -176,19 +176,31 @@ class TrainingFaultsTest {
   }
 
   @Test
-  void aLabelOutOfRangeFoundWhileAStepRunsIsReportedAtTheUsersCallWithTheLibraryLineAsANote() throws Exception {
-    // Two fields make the index, so only the kernel sees it: the error names the user's call, not std.nn's line.
+  void anIndexComputedFromTwoFieldsIsCheckedBeforeTrainingToo() throws Exception {
     Path f = labelsProgram("two.nnet", "a,b,y,s\n0,0,1,1\n0,1,2,1\n1,0,3,-1\n1,1,3,1\n", "label - shift");
     CommandRun r = run("train", f.toString());
     assertEquals(1, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index 4"), r.err());
+    assertTrue(r.err().contains(dir.resolve("labels.csv").toAbsolutePath() + ":4: `label` is 3 and `shift` is -1, which "
+        + "make the index 4 (computed at " + f + ":11:34)"), r.err());
+    assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
+  }
+
+  @Test
+  void aLabelOutOfRangeFoundWhileAStepRunsIsReportedAtTheUsersCallWithTheLibraryLineAsANote() throws Exception {
+    // An index computed from the model's output is only known while a step runs: the kernel finds it,
+    // and the error names the user's call, not std.nn's line.
+    Path f = labelsProgram("model.nnet", "a,b,y,s\n0,0,1,1\n0,1,2,1\n", "argmax(model(x), axis = 1) + 3");
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index "), r.err());
+    assertTrue(r.err().contains("is out of range [0, 3)"), r.err());
     assertTrue(r.err().contains("= note: std/nn.nnet:"), r.err());
     assertTrue(r.err().contains(": inside `cross_entropy`"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     // Generated code reports it at the same place.
     CommandRun java = run("train", f.toString(), "--backend", "java");
     assertEquals(1, java.code(), java.out() + java.err());
-    assertTrue(java.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index 4"), java.err());
+    assertTrue(java.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index "), java.err());
     assertTrue(java.err().contains("= note: std/nn.nnet:"), java.err());
   }
 

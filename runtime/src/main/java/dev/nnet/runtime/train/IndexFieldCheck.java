@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +27,8 @@ import java.util.stream.Collectors;
  * Checks, before a graph runs over a data set, that every data field the graph uses as indices
  * lies in range: class indices of a {@code one_hot} (as in {@code cross_entropy}) in {@code [0,
  * classes)}, row indices of a {@code gather} (as in {@code Embedding}) in {@code [0, rows)}. A
- * field used directly (through casts and reshapes) is checked as it is; indices computed from one
- * field and constants, row by row ({@code y - 1}, {@code cast(y * 2, i64)}: see {@link RowwiseOp}),
+ * field used directly (through casts and reshapes) is checked as it is; indices computed from
+ * fields and constants, row by row ({@code y - 1}, {@code cast(y * 2, i64)}: see {@link RowwiseOp}),
  * are computed for the whole column first. Found while a step runs, a bad label could only be named
  * by its batch position; found here, the message names the data file and the row's line (or
  * record), and the user's line of the op (the call of {@code cross_entropy}, not std.nn's line).
@@ -68,45 +69,51 @@ final class IndexFieldCheck {
       checkColumn(data, input.name(), column, null, bound, unit, whose, user, split);
       return;
     }
-    // Arithmetic of one field and constants (`y - 1`): computed over the whole column here, so that
-    // a bad row is found before training, with its file and line, rather than inside the kernel.
-    Node field = rowwiseField(graph, operand, fields, data);
-    if (field != null) {
-      String name = ((Op.Input) field.op()).name();
-      Tensor indices = new Executor(subgraph(graph, operand)).run(Map.of(name, data.column(name)), 0L).get("index");
-      checkColumn(data, name, data.column(name), new Computed(indices, graph.node(operand).span()), bound, unit, whose,
-          user, split);
+    // Arithmetic of fields and constants, row by row (`y - 1`): computed over the whole columns here, so
+    // that a bad row is found before training, with its file and line, rather than inside the kernel.
+    List<String> used = rowwiseFields(graph, operand, fields, data);
+    if (used != null) {
+      Map<String, Tensor> feeds = new LinkedHashMap<>();
+      used.forEach(name -> feeds.put(name, data.column(name)));
+      Tensor indices = new Executor(subgraph(graph, operand)).run(feeds, 0L).get("index");
+      checkColumn(data, null, null, new Computed(indices, used, graph.node(operand).span()), bound, unit, whose, user,
+          split);
     }
   }
 
   /**
-   * The indices computed from a field: {@code values}, one row per row of the data, computed by the
-   * expression at {@code at}.
+   * Indices computed from data fields: {@code values}, one row per row of the data, computed from
+   * {@code fields} by the expression at {@code at}.
    */
-  private record Computed(Tensor values, SourceSpan at) {}
+  private record Computed(Tensor values, List<String> fields, SourceSpan at) {}
 
   /**
-   * The one data field that the value {@code operand} is computed from, row by row with constants
-   * ({@link RowwiseOp}), keeping the field's rows as its leading axis; null when it is not such a value.
+   * The data fields that the value {@code operand} is computed from, row by row with constants
+   * ({@link RowwiseOp}), keeping the fields' rows as its leading axis; null when it is not such a value.
    */
-  private static Node rowwiseField(Graph graph, int operand, Set<String> fields, Dataset data) {
-    Node field = null;
+  private static List<String> rowwiseFields(Graph graph, int operand, Set<String> fields, Dataset data) {
+    List<Node> used = new ArrayList<>();
     for (int id : ancestors(graph, operand)) {
       Node n = graph.node(id);
       if (!n.op().accept(RowwiseOp.INSTANCE)) {
         return null;
       }
       if (n.op() instanceof Op.Input in) {
-        if (field != null || !fields.contains(in.name()) || !data.names().contains(in.name())) {
+        if (!fields.contains(in.name()) || !data.names().contains(in.name())) {
           return null;
         }
-        field = n;
+        used.add(n);
       }
     }
     TensorType result = graph.node(operand).type();
-    boolean rowsLead = field != null && field.type().rank() > 0 && result.rank() > 0
-        && result.shape().dim(0).equals(field.type().shape().dim(0));
-    return rowsLead ? field : null;
+    for (Node field : used) {
+      boolean rowsLead = field.type().rank() > 0 && result.rank() > 0
+          && result.shape().dim(0).equals(field.type().shape().dim(0));
+      if (!rowsLead) {
+        return null;
+      }
+    }
+    return used.isEmpty() ? null : used.stream().map(n -> ((Op.Input) n.op()).name()).toList();
   }
 
   /** The nodes {@code id} depends on, itself included, in increasing order. */
@@ -136,7 +143,7 @@ final class IndexFieldCheck {
   }
 
   /**
-   * Checks the indices of {@code field} ({@code column}), or those computed from it when
+   * Checks the indices of {@code field} ({@code column}), or those computed from fields when
    * {@code computed} is not null, against {@code bound}; the first out of range is an error at its row.
    */
   private static void checkColumn(Dataset data, String field, Tensor column, Computed computed, long bound, String unit,
@@ -153,9 +160,13 @@ final class IndexFieldCheck {
       if (computed == null) {
         value = "`" + field + "` is " + format(column.getFlat(i));
       } else {
-        // The field's own value when it has one element per index (the usual label column).
-        boolean aligned = column.size() == indices.size();
-        value = "`" + field + "` is " + (aligned ? format(column.getFlat(i)) : "as read") + ", which makes the index "
+        List<String> read = new ArrayList<>();
+        for (String name : computed.fields()) {
+          // A field's own value when it has one element per index (the usual label column).
+          Tensor c = data.column(name);
+          read.add("`" + name + "` is " + (c.size() == indices.size() ? format(c.getFlat(i)) : "as read"));
+        }
+        value = String.join(" and ", read) + ", which make" + (read.size() == 1 ? "s" : "") + " the index "
             + format(indices.getFlat(i)) + " (computed at " + computed.at().describe() + ")";
       }
       String problem = value + ", outside the " + bound + " " + unit + " [0, " + bound + ") " + whose + " (`"
