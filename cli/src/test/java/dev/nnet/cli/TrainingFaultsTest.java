@@ -138,6 +138,101 @@ class TrainingFaultsTest {
     assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
   }
 
+  /** A classifier whose labels 1..3 reach `cross_entropy` as {@code target} (line 11: the loss). */
+  private Path labelsProgram(String name, String csv, String target) throws Exception {
+    Files.writeString(dir.resolve("labels.csv"), csv);
+    Path f = dir.resolve(name);
+    Files.writeString(f, String.join("\n",
+        "model M() {",
+        "  fc = Linear(2, 3)",
+        "  forward(x: [N, 2]) = x |> fc",
+        "}",
+        "data d = csv(\"labels.csv\", header = true, shuffle = true) {",
+        "  x: [2] = row[0..2]",
+        "  label: i64 = cast(row[2], i64)",
+        "  shift: i64 = cast(row[3], i64)",
+        "}",
+        "train M() on d {",
+        "  loss = cross_entropy(model(x), " + target + ")",
+        "  optimizer = sgd(lr = 0.5)",
+        "  batch = 2",
+        "  epochs = 1",
+        "}", ""));
+    return f;
+  }
+
+  @Test
+  void aLabelOutOfRangeThroughArithmeticNamesTheDataRowAndTheUsersCallBeforeTraining() throws Exception {
+    // Labels 1..3 shifted to classes 0..2; line 5 of the file holds a 4.
+    Path f = labelsProgram("shifted.nnet", "a,b,y,s\n0,0,1,0\n0,1,2,0\n1,0,4,0\n1,1,3,0\n", "label - 1");
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(dir.resolve("labels.csv").toAbsolutePath() + ":4: `label` is 4, which makes the index 3 "
+        + "(computed at " + f + ":11:34)"), r.err());
+    assertTrue(r.err().contains("outside the 3 classes [0, 3) that the model's output has (`one_hot` at " + f
+        + ":11:10 (in `cross_entropy`, std/nn.nnet:"), r.err());
+    assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void anIndexComputedFromTwoFieldsIsCheckedBeforeTrainingToo() throws Exception {
+    Path f = labelsProgram("two.nnet", "a,b,y,s\n0,0,1,1\n0,1,2,1\n1,0,3,-1\n1,1,3,1\n", "label - shift");
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(dir.resolve("labels.csv").toAbsolutePath() + ":4: `label` is 3 and `shift` is -1, which "
+        + "make the index 4 (computed at " + f + ":11:34)"), r.err());
+    assertFalse(r.out().contains("epoch 1/"), "reported before training: " + r.out());
+  }
+
+  @Test
+  void aLabelOutOfRangeFoundWhileAStepRunsIsReportedAtTheUsersCallWithTheLibraryLineAsANote() throws Exception {
+    // An index computed from the model's output is only known while a step runs: the kernel finds it,
+    // and the error names the user's call, not std.nn's line.
+    Path f = labelsProgram("model.nnet", "a,b,y,s\n0,0,1,1\n0,1,2,1\n", "argmax(model(x), axis = 1) + 3");
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index "), r.err());
+    assertTrue(r.err().contains("is out of range [0, 3)"), r.err());
+    assertTrue(r.err().contains("= note: std/nn.nnet:"), r.err());
+    assertTrue(r.err().contains(": inside `cross_entropy`"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    // Generated code reports it at the same place.
+    CommandRun java = run("train", f.toString(), "--backend", "java");
+    assertEquals(1, java.code(), java.out() + java.err());
+    assertTrue(java.err().contains(f + ":11:10: in `cross_entropy`: `one_hot` index "), java.err());
+    assertTrue(java.err().contains("= note: std/nn.nnet:"), java.err());
+  }
+
+  @Test
+  void aNanCellIsAllowedOnlyInTheFieldsThatAllowNanNames() throws Exception {
+    Files.writeString(dir.resolve("holes.csv"), "a,b,y\n0,nan,0.5\n1,0,0.25\n");
+    Path f = dir.resolve("holes.nnet");
+    String program = String.join("\n",
+        "model M() {",
+        "  fc = Linear(1, 1)",
+        "  forward(x: [N, 1]) = x |> fc",
+        "}",
+        "data d = csv(\"holes.csv\", header = true, allow_nan = [\"%s\"]) {",
+        "  x: [1] = row[0..1]",
+        "  b: [1] = row[1..2]",
+        "  y: [1] = row[2..3]",
+        "}",
+        "train M() on d {",
+        "  loss = mse(model(x), y)",
+        "  optimizer = sgd(lr = 0.1)",
+        "  epochs = 1",
+        "}", "");
+    Files.writeString(f, program.formatted("b"));
+    CommandRun ok = run("train", f.toString());
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    Files.writeString(f, program.formatted("y"));
+    CommandRun r = run("train", f.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("holes.nnet:7:12: error[NNET0402]: " + dir.resolve("holes.csv").toAbsolutePath()
+        + ":2: the cell in column 2 (\"b\") is NaN, and field `b` reads that column but is not in `allow_nan`"), r.err());
+  }
+
   @Test
   void summaryPrintsParameterAndActivationMemory() throws Exception {
     Path f = program("small.nnet", "Linear(2, 1)", "loss = mse(model(x), y)");

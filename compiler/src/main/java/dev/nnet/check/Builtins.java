@@ -191,7 +191,7 @@ final class Builtins {
       a.expectAtMost(1, "path", "header", "allow_nan", "shuffle", "seed");
       Map<String, Object> opts = new LinkedHashMap<>();
       opts.put("header", a.bool(-1, "header", false));
-      opts.put("allow_nan", a.bool(-1, "allow_nan", false));
+      opts.put("allow_nan", NanAllowance.of(a));
       rowOrder(a, opts);
       return new Val.Source(new DataSourceSpec("csv", a.string(0, "path", null), opts, span));
     });

@@ -49,7 +49,7 @@ public final class DataLoader {
     Map<String, Map<String, Tensor>> parts;
     Map<String, RowOrigins> origins = new LinkedHashMap<>();
     try {
-      parts = read(plan.source(), baseDir, origins);
+      parts = read(plan, baseDir, origins);
     } catch (DataError e) {
       Diagnostic d = Diagnostic.error(ErrorCode.DATA_SOURCE, plan.source().span(), e.getMessage())
           .withLabel("while reading this source");
@@ -165,16 +165,24 @@ public final class DataLoader {
     return sb.append(" from the file").toString();
   }
 
-  /** Reads a source into parts, each a map of per-sample variables with a leading rows axis. */
-  private static Map<String, Map<String, Tensor>> read(DataSourceSpec spec, Path baseDir, Map<String, RowOrigins> origins) {
+  /**
+   * Reads a source into parts, each a map of per-sample variables with a leading rows axis; a
+   * non-finite cell that a field reads without allowing it is an error at that field.
+   */
+  private static Map<String, Map<String, Tensor>> read(DataPlan plan, Path baseDir, Map<String, RowOrigins> origins)
+      throws DataLoadError {
+    DataSourceSpec spec = plan.source();
     Path path = baseDir.resolve(spec.path());
     Map<String, Map<String, Tensor>> parts = new LinkedHashMap<>();
     switch (spec.kind()) {
       case "csv" -> {
         boolean header = Boolean.TRUE.equals(spec.options().get("header"));
-        boolean allowNan = Boolean.TRUE.equals(spec.options().get("allow_nan"));
+        NanAllowance allowNan = (NanAllowance) spec.options().get("allow_nan");
         CsvTable table = CsvReader.create().header(header ? CsvReader.Header.PRESENT : CsvReader.Header.ABSENT)
-            .allowNonFinite(allowNan).read(path);
+            .allowNonFinite(allowNan.any()).read(path);
+        if (allowNan.any() && !allowNan.all()) {
+          NonFiniteCells.check(plan, allowNan, table);
+        }
         parts.put("rows", Map.of("row", table.values()));
         int[] lines = new int[table.rows()];
         for (int i = 0; i < lines.length; i++) {

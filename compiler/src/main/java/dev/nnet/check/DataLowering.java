@@ -111,6 +111,9 @@ final class DataLowering {
       fieldSpans.put(f.name(), f.value().span());
       outputs.add(new Signature.OutputSlot(f.name(), Signature.OutputRole.OUTPUT, traced, null));
     }
+    if (s.spec().options().get("allow_nan") instanceof NanAllowance nan) {
+      nan.checkNames(decl.name(), fieldSpans.keySet(), decl.source());
+    }
     Graph fieldGraph = g.build();
     Signature signature = new Signature(inputs, outputs).validate(fieldGraph);
     return new DataPlan(decl.name(), s.spec(), schema, fieldGraph, signature, fieldTypes, fieldSpans,

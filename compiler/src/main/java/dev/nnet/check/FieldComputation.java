@@ -160,8 +160,13 @@ final class FieldComputation {
       first = e;
     }
     String rows = first.to - first.from == 1 ? "row " + first.from : "rows " + first.from + ".." + first.to;
-    return new DataLoadError(Diagnostic.error(ErrorCode.DATA_FIELD, first.cause.span(), rows + ": "
-        + first.cause.detail()));
+    // A node of a std.nn function is reported at the field's call of it, the library line a note.
+    dev.nnet.ir.SourceSpan at = first.cause.span();
+    Diagnostic d = Diagnostic.error(ErrorCode.DATA_FIELD, at.inUserCode(), rows + ": " + first.cause.detail());
+    if (at.caller() != null) {
+      d = d.withRelated(at, "inside `" + at.caller().callee() + "`");
+    }
+    return new DataLoadError(d);
   }
 
   /**

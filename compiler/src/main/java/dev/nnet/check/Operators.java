@@ -104,7 +104,9 @@ final class Operators {
         case "/":
           if (q.isConstant() && q.constant() == 0) throw Tracer.error(ErrorCode.INVALID_VALUE, span, "division by zero");
           if (p.isConstant() && q.isConstant() && p.constant() % q.constant() != 0) {
-            tracer.noteRoundedDivision(new RoundedDivision(span, p.constant(), q.constant()));
+            tracer.noteRoundedDivision(new RoundedDivision(span, p.constant(), q.constant(),
+                RoundedDivision.Setting.of(tracer.text(where.left().span()), p.constant(), tracer.writtenAt(a), span),
+                RoundedDivision.Setting.of(tracer.text(where.right().span()), q.constant(), tracer.writtenAt(b), span)));
           }
           return new Val.Int(p.floorDiv(q));
         default:

@@ -67,14 +67,15 @@ public final class ProgramCheck {
       checkImport(im, std, diags);
     }
     Lints lints = new Lints();
-    Tracer scratch = new Tracer(new GraphBuilder(), false, sources, lints, types);
+    IntOrigins intOrigins = new IntOrigins();
+    Tracer scratch = new Tracer(new GraphBuilder(), false, sources, lints, types, intOrigins);
     defineDecls(program, globals, scratch, diags);
 
     List<LayerInstance> models = new ArrayList<>();
     for (Decl d : program.decls()) {
       if (d instanceof Decl.Layer layer && canCheckAlone(layer)) {
         try {
-          models.add(traceAlone(layer, globals, sources, new GraphBuilder(), lints, types));
+          models.add(traceAlone(layer, globals, sources, new GraphBuilder(), lints, types, intOrigins));
         } catch (CheckError e) {
           addReported(diags, e);
         }
@@ -98,7 +99,7 @@ public final class ProgramCheck {
       for (Decl d : program.decls()) {
         if (d instanceof Decl.Train train) {
           try {
-            plans.add(lowerTrain(train, data, globals, sources, lints, types));
+            plans.add(lowerTrain(train, data, globals, sources, lints, types, intOrigins));
           } catch (CheckError e) {
             addReported(diags, e);
           } catch (dev.nnet.ir.LeafNameTaken e) {
@@ -115,7 +116,7 @@ public final class ProgramCheck {
   }
 
   private static TrainingPlan lowerTrain(Decl.Train train, Map<String, DataPlan> data, Scope globals,
-      Map<String, SourceFile> sources, Lints lints, TypeIndex types) throws CheckError {
+      Map<String, SourceFile> sources, Lints lints, TypeIndex types, IntOrigins intOrigins) throws CheckError {
     if (!data.containsKey(train.data())) {
       throw new CheckError(Diagnostic.error(ErrorCode.UNKNOWN_NAME, train.dataSpan(),
           "no data set named `" + train.data() + "`").withHelp("declare it with `data " + train.data() + " = csv(\"...\") { ... }`"));
@@ -124,7 +125,7 @@ public final class ProgramCheck {
     if (plan == null) {
       throw CheckError.alreadyReported(); // the data declaration's own error says why
     }
-    return TrainingLowering.lower(train, globals, plan, sources, lints, types);
+    return TrainingLowering.lower(train, globals, plan, sources, lints, types, intOrigins);
   }
 
   private static void addReported(List<Diagnostic> diags, CheckError e) {
@@ -194,8 +195,8 @@ public final class ProgramCheck {
 
   /** Instantiates a layer with its defaults and traces its forward on symbolic inputs. */
   private static LayerInstance traceAlone(Decl.Layer layer, Scope globals, Map<String, SourceFile> sources,
-      GraphBuilder g, Lints lints, TypeIndex types) throws CheckError {
-    Tracer tracer = new Tracer(g, false, sources, lints, types);
+      GraphBuilder g, Lints lints, TypeIndex types, IntOrigins intOrigins) throws CheckError {
+    Tracer tracer = new Tracer(g, false, sources, lints, types, intOrigins);
     LayerInstance inst = tracer.instantiate(new Val.LayerDef(layer, globals), new Args(layer.name(), layer.nameSpan()),
         layer.nameSpan());
     Member.FnDecl fwd = layer.forward().fn();

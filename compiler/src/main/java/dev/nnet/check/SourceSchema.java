@@ -20,6 +20,8 @@ import java.util.Map;
 public record SourceSchema(List<String> parts, Map<String, TensorType> sample) {
   /** The symbol for the column count of a CSV file. */
   static final String CSV_COLUMNS = "C";
+  /** The per-sample variable of a CSV source: the numbers of one line. */
+  static final String CSV_ROW = "row";
 
   public SourceSchema {
     parts = List.copyOf(parts);
@@ -34,7 +36,7 @@ public record SourceSchema(List<String> parts, Map<String, TensorType> sample) {
   static SourceSchema of(DataSourceSpec spec) {
     return switch (spec.kind()) {
       case "csv" -> new SourceSchema(List.of("rows"),
-          Map.of("row", TensorType.f32(Shape.of(Dim.symbol(CSV_COLUMNS)))));
+          Map.of(CSV_ROW, TensorType.f32(Shape.of(Dim.symbol(CSV_COLUMNS)))));
       case "mnist" -> {
         Map<String, TensorType> sample = new LinkedHashMap<>();
         sample.put("pixels", TensorType.f32(Shape.of(28, 28)));

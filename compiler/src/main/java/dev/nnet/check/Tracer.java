@@ -48,6 +48,8 @@ final class Tracer {
   /** The layer that declared each parameter name, so that two layers never share one by accident. */
   private final Map<String, LayerInstance> paramOwners = new java.util.HashMap<>();
   private final List<RoundedDivision> roundedDivisions = new ArrayList<>();
+  /** Where each int value was written, for helps that say where a number was set. */
+  private final IntOrigins intOrigins;
   /** The name of the next layer created: the field being evaluated, until a layer takes it. */
   private String pendingPath;
   /**
@@ -69,6 +71,13 @@ final class Tracer {
 
   /** A tracer that reports lints into {@code lints} and records what each span of the checked file evaluates to into {@code types}. */
   Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources, Lints lints, TypeIndex types) {
+    this(graph, training, sources, lints, types, new IntOrigins());
+  }
+
+  /** As above, sharing with the check's other tracers where each int value was written. */
+  Tracer(GraphBuilder graph, boolean training, Map<String, SourceFile> sources, Lints lints, TypeIndex types,
+      IntOrigins intOrigins) {
+    this.intOrigins = intOrigins;
     this.graph = graph;
     this.training = training;
     this.sources = sources;
@@ -150,6 +159,7 @@ final class Tracer {
     try {
       Val v = evalInner(e, scope);
       types.record(e.span(), v);
+      intOrigins.record(v, e.span());
       return v;
     } catch (dev.nnet.ir.DimensionTooLarge tooLargeOrZero) {
       // Dim arithmetic on the user's sizes: a product too large to expand, a division by zero.
@@ -343,11 +353,13 @@ final class Tracer {
   Val callFunction(Member.FnDecl fn, Scope defining, Args args, String displayName, LayerInstance layer)
       throws CheckError {
     calls.push(displayName, args.callSpan());
+    SourceSpan.Call before = enterLibrary(displayName, args.callSpan(), fn.span());
     try {
       return callFunctionTraced(fn, defining, args, displayName, layer);
     } catch (CheckError e) {
       throw CallStack.atCaller(e, displayName, args.callSpan());
     } finally {
+      graph.enterLibraryCall(before);
       calls.pop();
     }
   }
@@ -433,6 +445,11 @@ final class Tracer {
     }
   }
 
+  /** Where an int value was written (its literal or computing expression), or null when not known. */
+  SourceSpan writtenAt(Val v) {
+    return intOrigins.of(v);
+  }
+
   /** Remembers an int division that rounded down, for the help of a reshape that then does not fit. */
   void noteRoundedDivision(RoundedDivision d) {
     roundedDivisions.add(d);
@@ -446,8 +463,12 @@ final class Tracer {
     for (int i = roundedDivisions.size() - 1; i >= 0 && e.diagnostic() != null; i--) {
       RoundedDivision d = roundedDivisions.get(i);
       if (d.explains(span, target)) {
-        return new CheckError(e.diagnostic().withHelp(d.help(text(d.at())))
-            .withRelated(d.within(span) ? null : d.at(), "rounded down here"));
+        Diagnostic explained = e.diagnostic().withHelp(d.help(text(d.at())))
+            .withRelated(d.within(span) ? null : d.at(), "rounded down here");
+        for (RoundedDivision.Setting set : d.settingsKnown()) {
+          explained = explained.withRelated(set.at(), "`" + set.name() + "` = " + set.value() + " set here");
+        }
+        return new CheckError(explained);
       }
     }
     return e;
@@ -515,11 +536,27 @@ final class Tracer {
 
   /** Creates a layer instance: binds hyperparameters, then evaluates params, sub-layers and fields in order. */
   LayerInstance instantiate(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {
+    SourceSpan.Call before = enterLibrary(def.decl().name(), span, def.decl().span());
     try {
       return instantiateTraced(def, args, span);
     } catch (CheckError e) {
       throw CallStack.atCaller(e, def.decl().name(), span);
+    } finally {
+      graph.enterLibraryCall(before);
     }
+  }
+
+  /**
+   * When the user's code ({@code call}) calls a library function or layer (defined at {@code callee}),
+   * marks the nodes traced inside as reached through that call, so that run-time errors in them
+   * name the user's line; calls within the library leave the user's call in effect. Returns the
+   * call in effect before, to restore.
+   */
+  private SourceSpan.Call enterLibrary(String name, SourceSpan call, SourceSpan callee) {
+    boolean intoLibrary = call != null && call.isKnown() && !CallStack.isLibrary(call) && CallStack.isLibrary(callee);
+    SourceSpan.Call before = graph.enterLibraryCall(null);
+    graph.enterLibraryCall(intoLibrary ? new SourceSpan.Call(name, call) : before);
+    return before;
   }
 
   private LayerInstance instantiateTraced(Val.LayerDef def, Args args, SourceSpan span) throws CheckError {

@@ -40,11 +40,12 @@ final class TrainingLowering {
   private static final List<String> SCALARS = List.of("lr", "epoch", "step");
 
   static TrainingPlan lower(Decl.Train train, Scope globals, DataPlan data,
-      Map<String, dev.nnet.diag.SourceFile> sources, Lints lints, TypeIndex types) throws CheckError {
+      Map<String, dev.nnet.diag.SourceFile> sources, Lints lints, TypeIndex types, IntOrigins intOrigins)
+      throws CheckError {
     checkSettingNames(train);
     checkFieldNames(data);
     GraphBuilder step = new GraphBuilder();
-    Tracer tracer = new Tracer(step, true, sources, lints, types);
+    Tracer tracer = new Tracer(step, true, sources, lints, types, intOrigins);
     StepUpdates custom = train.steps().isEmpty() ? null : new StepUpdates(step);
     tracer.setStepUpdates(custom);
     Traced t = trace(train, globals, data, tracer);

@@ -67,4 +67,36 @@ class DataSourceErrorsTest {
     assertTrue(d.message().contains("d.csv:2:3: the cell in column 2 is NaN, not a finite number"), d.message());
     assertEquals(2, plan("csv(\"d.csv\", allow_nan = true)").data().load(Backends.reference()).get("train").size());
   }
+
+  @Test
+  void allowNanNamesTheFieldsThatMayReadNanAndAnyOtherFieldIsALocatedError() throws Exception {
+    Files.createDirectories(dir.resolve("project"));
+    // Column 1 feeds `x`, column 2 feeds `y`: a NaN in x's column passes when x allows it.
+    Files.writeString(dir.resolve("project/d.csv"), "1,2\nnan,4\n5,6\n");
+    assertEquals(3, plan("csv(\"d.csv\", allow_nan = [\"x\"])").data().load(Backends.reference()).get("train").size());
+    Diagnostic d = loadError(plan("csv(\"d.csv\", allow_nan = [\"y\"])"));
+    assertEquals(ErrorCode.DATA_FIELD, d.code());
+    Path csv = dir.resolve("project").resolve("d.csv");
+    assertTrue(d.message().startsWith(csv + ":2: the cell in column 1 is NaN, and field `x` reads that column but is "
+        + "not in `allow_nan`"), d.message());
+    assertEquals(6, d.span().line(), "at the field `x`: " + d);
+    assertTrue(d.help().contains("`allow_nan = [\"y\", \"x\"]`"), d.help());
+  }
+
+  @Test
+  void aNanCellInAColumnNoFieldReadsPassesAndInfinityIsNamed() throws Exception {
+    Files.createDirectories(dir.resolve("project"));
+    Files.writeString(dir.resolve("project/d.csv"), "1,2,nan\n3,inf,5\n");
+    Diagnostic d = loadError(plan("csv(\"d.csv\", allow_nan = [\"x\"])"));
+    assertTrue(d.message().contains("d.csv:2: the cell in column 2 is inf, and field `y` reads that column"), d.message());
+    assertEquals(7, d.span().line());
+  }
+
+  @Test
+  void columnsReadFollowTheSlicesOfRow() throws Exception {
+    TrainingPlan p = plan("csv(\"d.csv\")");
+    var reads = NonFiniteCells.columnsRead(p.data().fields(), 3);
+    assertEquals(java.util.BitSet.valueOf(new long[] {0b001}), reads.get("x"));
+    assertEquals(java.util.BitSet.valueOf(new long[] {0b010}), reads.get("y"));
+  }
 }

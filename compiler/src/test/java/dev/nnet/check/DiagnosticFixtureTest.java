@@ -38,7 +38,8 @@ class DiagnosticFixtureTest {
   private static final String[] FIXTURES = {"shape_mismatch", "unknown_name", "syntax", "dtype_mismatch",
       "matmul_shapes", "missing_argument", "wrong_result", "duplicate", "lints", "unknown_setting", "loss_shapes",
       "library_errors", "train_field_origin", "shape_help", "layer_names", "zero_gradient", "stale_state",
-      "symbols", "splits", "duplicate_metric", "mode_ignored", "nesting", "two_train_blocks", "recursion"};
+      "symbols", "splits", "duplicate_metric", "mode_ignored", "nesting", "two_train_blocks", "recursion",
+      "allow_nan"};
 
   static String[] fixtures() {
     return FIXTURES.clone();
@@ -93,6 +94,17 @@ class DiagnosticFixtureTest {
     Diagnostic d = result.diagnostics().get(0);
     assertTrue(d.related().stream().anyMatch(r -> r.span().line() == 10 && r.label().equals("produces [N, 1]")),
         render(result));
+  }
+
+  /** An unknown name in `allow_nan` is underlined itself, not the whole list. */
+  @org.junit.jupiter.api.Test
+  void anUnknownAllowNanNameIsReportedAtThatName() throws IOException {
+    SourceFile file = fixture("allow_nan");
+    Compiler.Result result = Compiler.check(file);
+    Diagnostic d = result.diagnostics().stream().filter(x -> x.span().line() == 2).findFirst().orElseThrow();
+    String line = file.text().split("\n")[1];
+    assertEquals(line.indexOf("\"incme\"") + 1, d.span().column(), render(result));
+    assertEquals(line.indexOf("\"incme\"") + 8, d.span().endColumn(), render(result));
   }
 
   @org.junit.jupiter.api.Test

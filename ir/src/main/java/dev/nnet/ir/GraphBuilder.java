@@ -30,6 +30,8 @@ public final class GraphBuilder {
    * next one {@link #nextSalt} gives. Only the root's counts.
    */
   private long freeSalt;
+  /** The user's call being traced inside a library, for the spans of the nodes added (only the root's counts). */
+  private SourceSpan.Call libraryCall;
   /** Values of ancestor builders used here, in order of first use, and the local inputs standing for them. */
   private final Map<Value, Value> captured = new LinkedHashMap<>();
 
@@ -50,6 +52,30 @@ public final class GraphBuilder {
   /** The values of ancestor builders this one has used, in the order of its {@code const<k>} inputs. */
   public List<Value> captures() {
     return List.copyOf(captured.keySet());
+  }
+
+  /**
+   * Says that the nodes added from now on, in this builder's tree, are traced inside a library
+   * function or layer that {@code call} in the user's code called (null: no longer). Each such node
+   * whose span lies in another file than the call gets the call as its span's caller, so that an
+   * error found while the graph runs names the user's line ({@link SourceSpan#calledFrom}). Spans in
+   * the call's own file are the user's code (a function of theirs that the library calls back) and
+   * stay as they are. Returns the call in effect before, to restore when the call ends.
+   */
+  public SourceSpan.Call enterLibraryCall(SourceSpan.Call call) {
+    GraphBuilder root = root();
+    SourceSpan.Call before = root.libraryCall;
+    root.libraryCall = call;
+    return before;
+  }
+
+  /** {@code span}, with the user's call that reached it while tracing inside a library. */
+  private SourceSpan reachedThrough(SourceSpan span) {
+    SourceSpan.Call call = root().libraryCall;
+    if (call == null || span == null || !span.isKnown() || span.caller() != null || span.file().equals(call.at().file())) {
+      return span;
+    }
+    return span.calledFrom(call);
   }
 
   /**
@@ -130,7 +156,7 @@ public final class GraphBuilder {
       }
     }
     int id = nodes.size();
-    nodes.add(new Node(id, op, ids, type, span == null ? SourceSpan.NONE : span));
+    nodes.add(new Node(id, op, ids, type, span == null ? SourceSpan.NONE : reachedThrough(span)));
     if (shareable) {
       interned.put(key, id);
     }

@@ -42,4 +42,23 @@ class GraphBuilderTest {
     g.add(new Op.Scan(inner.build(), 1, 0, 0, Dim.of(3), false), null, init);
     assertEquals(91, g.nextSalt());
   }
+
+  @Test
+  void nodesAddedInsideALibraryCallKeepTheUsersCallOutsideItsFileOnly() throws Exception {
+    GraphBuilder g = new GraphBuilder();
+    Value x = g.input("x", TensorType.f32(Shape.of(2)));
+    SourceSpan call = new SourceSpan("m.nnet", 11, 10, 11, 40);
+    SourceSpan library = new SourceSpan("std/nn.nnet", 74, 13, 74, 30);
+    SourceSpan user = new SourceSpan("m.nnet", 3, 5, 3, 9);
+    SourceSpan.Call before = g.enterLibraryCall(new SourceSpan.Call("cross_entropy", call));
+    GraphBuilder body = g.child();
+    Value inLibrary = body.add(new Op.Unary(UnaryFn.EXP), library, body.input("h", TensorType.f32(Shape.of(2))));
+    Value callback = g.add(new Op.Unary(UnaryFn.LOG), user, x);
+    g.enterLibraryCall(before);
+    Value after = g.add(new Op.Unary(UnaryFn.NEG), library, x);
+    assertEquals(call, body.node(inLibrary.id()).span().inUserCode(), "a scan body's nodes too");
+    assertEquals("cross_entropy", body.node(inLibrary.id()).span().caller().callee());
+    assertEquals(user, g.node(callback.id()).span().inUserCode(), "the user's own code stays where it is");
+    assertEquals(null, g.node(after.id()).span().caller());
+  }
 }

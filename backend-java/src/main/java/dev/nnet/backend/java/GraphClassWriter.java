@@ -734,28 +734,53 @@ final class GraphClassWriter {
 
   /**
    * A table of every node's source span as text, read only when an error is reported, and the
-   * method that reads it: spans cost nothing while the graph runs.
+   * method that reads it: spans cost nothing while the graph runs. A span of std.nn reached from the
+   * user's code keeps that call ({@link SourceSpan#caller}), in a second table written only when some
+   * node has one, so that errors name the user's line as they do on the reference backend.
    */
   private void spanTable(TypeSpec.Builder type) {
     CodeBlock.Builder table = CodeBlock.builder().add("{\n$>");
+    CodeBlock.Builder callers = CodeBlock.builder().add("{\n$>");
+    boolean anyCaller = false;
     for (Node node : graph.nodes()) {
       SourceSpan s = node.span();
       if (s != null && s.isKnown()) {
-        table.add("$S,\n", s.file() + ":" + s.line() + ":" + s.column() + ":" + s.endLine() + ":" + s.endColumn());
+        table.add("$S,\n", spanText(s));
       } else {
         table.add("null,\n");
       }
+      if (s != null && s.isKnown() && s.caller() != null && s.caller().at().isKnown()) {
+        anyCaller = true;
+        callers.add("$S, $S,\n", s.caller().callee(), spanText(s.caller().at()));
+      } else {
+        callers.add("null, null,\n");
+      }
     }
     table.add("$<}");
+    callers.add("$<}");
     type.addField(FieldSpec.builder(String[].class, "SPANS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Each node's {@code .nnet} span: {@code file:line:column:endLine:endColumn}.\n")
         .initializer(table.build()).build());
-    type.addMethod(MethodSpec.methodBuilder("span").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+    MethodSpec.Builder span = MethodSpec.methodBuilder("span").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(SourceSpan.class).addParameter(int.class, "node")
         .addStatement("String s = SPANS[node]")
         .beginControlFlow("if (s == null)")
         .addStatement("return $T.NONE", SourceSpan.class)
-        .endControlFlow()
+        .endControlFlow();
+    if (anyCaller) {
+      type.addField(FieldSpec.builder(String[].class, "CALLERS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("For a node of std.nn, the user's call that reached it: callee and span, two entries a node.\n")
+          .initializer(callers.build()).build());
+      span.addStatement("$T at = parseSpan(s)", SourceSpan.class)
+          .addStatement("String callee = CALLERS[2 * node]")
+          .addStatement("return callee == null ? at : at.calledFrom(new $T.Call(callee, parseSpan(CALLERS[2 * node + 1])))",
+              SourceSpan.class);
+    } else {
+      span.addStatement("return parseSpan(s)");
+    }
+    type.addMethod(span.build());
+    type.addMethod(MethodSpec.methodBuilder("parseSpan").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(SourceSpan.class).addParameter(String.class, "s")
         .addCode("// the four numbers from the right: a file name may contain ':'\n")
         .addStatement("int[] n = new int[4]")
         .addStatement("int end = s.length()")
@@ -766,6 +791,11 @@ final class GraphClassWriter {
         .endControlFlow()
         .addStatement("return new $T(s.substring(0, end), n[0], n[1], n[2], n[3])", SourceSpan.class)
         .build());
+  }
+
+  /** {@code file:line:column:endLine:endColumn}, as the span table holds it. */
+  private static String spanText(SourceSpan s) {
+    return s.file() + ":" + s.line() + ":" + s.column() + ":" + s.endLine() + ":" + s.endColumn();
   }
 
   // ---- small pieces ------------------------------------------------------------------------------

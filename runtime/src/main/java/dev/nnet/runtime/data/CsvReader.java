@@ -200,7 +200,8 @@ public final class CsvReader {
         if (!allowNonFinite && !Float.isFinite(parsed)) {
           throw DataError.at(file, lineNo, columnOf[i], "the cell in " + describeColumn(i) + " is " + parsed
               + ", not a finite number (one would make every loss NaN); fill the hole in the data, or pass "
-              + "`allow_nan = true` to the source if the data means it");
+              + "`allow_nan = true` to the source if the data means it (`allow_nan = [\"field\", ...]` for "
+              + "the fields that read this column only)");
         }
         values[base + i] = parsed;
       }

@@ -5,7 +5,8 @@ import dev.nnet.ir.SourceSpan;
 /**
  * A graph could not be run: a feed is missing or has the wrong shape or dtype, or a kernel met a
  * value it cannot handle (an index out of range). The message names the .nnet source span of the
- * node at fault when it is known, so runtime errors point at a line like compile errors do.
+ * node at fault when it is known, so runtime errors point at a line like compile errors do: for a
+ * node of a library function, the user's call that reached it (see {@link SourceSpan#locate}).
  */
 public final class ExecutionError extends RuntimeException {
   private final transient SourceSpan span;
@@ -13,7 +14,7 @@ public final class ExecutionError extends RuntimeException {
 
   /** An error at {@code span} ({@link SourceSpan#NONE} when unknown). */
   public ExecutionError(String detail, SourceSpan span) {
-    super(span != null && span.isKnown() ? span + ": " + detail : detail);
+    super(span != null ? span.locate(detail) : detail);
     this.detail = detail;
     this.span = span == null ? SourceSpan.NONE : span;
   }

@@ -36,8 +36,11 @@ public final class NumericalFault extends RuntimeException {
     String where = op == null
         ? "; re-running the step found no node that produces it (a non-deterministic kernel?)"
         : ", first produced by `" + op + "`" + (located ? ", computing the expression here or its gradient" : " (no source line)");
-    return (located ? span + ": " : "") + "error: training stopped in epoch " + epoch + ", step " + (step + 1) + ": "
-        + what + where + "\n  = " + kept
+    // A node of a library function is reported at the user's call that reached it, the library line a note.
+    String inLibrary = located && span.caller() != null
+        ? "\n  = note: " + span + ": inside `" + span.caller().callee() + "`" : "";
+    return (located ? span.inUserCode() + ": " : "") + "error: training stopped in epoch " + epoch + ", step " + (step + 1)
+        + ": " + what + where + inLibrary + "\n  = " + kept
         + "\n  = help: keep the operation in its domain (`log(x + 1e-7)`, `sqrt(max(x, 0.0))`, a clamp), or lower the learning rate";
   }
 
