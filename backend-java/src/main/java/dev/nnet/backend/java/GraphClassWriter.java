@@ -490,13 +490,17 @@ final class GraphClassWriter {
         .filter(id -> outputs.contains(id) || users.get(id).stream().anyMatch(u -> !inLoop.contains(u)))
         .toList();
     CodeBlock.Builder pre = CodeBlock.builder();
+    CodeBlock.Builder perRow = CodeBlock.builder();
     CodeBlock.Builder post = CodeBlock.builder();
     Set<Integer> reads = new LinkedHashSet<>();
-    // Each operand from outside the loop: how one element of it is read, given the flat index i.
+    // Each operand from outside the loop: how one element of it is read, given the row's first
+    // flat index base and the column c.
     Map<Integer, String> element = new HashMap<>();
     pre.addStatement("at[0] = $L", loop.get(0));
     pre.addStatement("int[] shape = $L", dims.of(shape));
     pre.addStatement("int n = $L", dims.numel(shape));
+    pre.addStatement("int cols = $L", shape.rank() == 0 ? "1" : dims.of(shape.dim(shape.rank() - 1)));
+    pre.addStatement("int rows = cols == 0 ? 0 : n / cols");
     for (int id : loop) {
       for (int in : graph.node(id).inputs()) {
         if (inLoop.contains(in) || element.containsKey(in)) {
@@ -508,7 +512,7 @@ final class GraphClassWriter {
           continue;
         }
         reads.add(in);
-        element.put(in, operandElement(operand, shape, pre, post));
+        element.put(in, operandElement(operand, shape, pre, perRow, post));
       }
     }
     CodeBlock.Builder body = CodeBlock.builder();
@@ -524,9 +528,10 @@ final class GraphClassWriter {
       body.add("$L x$L = $L; // $L$L\n", javaType(node.type().dtype()), id, expr, where(node), shortText(node));
     }
     for (int id : stored) {
-      body.addStatement("o$L[i] = x$L", id, id);
+      body.addStatement("o$L[base + c] = x$L", id, id);
     }
     CodeBlock head = pre.build();
+    CodeBlock rowHead = perRow.build();
     CodeBlock loopBody = body.build();
     CodeBlock tail = post.build();
     Function<MemoryPlan, CodeBlock> emit = plan -> {
@@ -545,9 +550,13 @@ final class GraphClassWriter {
           code.addStatement("float[] o$L = pool.take(n)", id);
         }
       }
-      code.add("$T.forRange(n, $L, (from, to) -> {\n$>", Parallel.class, GRAIN);
-      code.beginControlFlow("for (int i = from; i < to; i++)");
+      code.add("$T.forRange(rows, Math.max(1, $L / Math.max(1, cols)), (from, to) -> {\n$>", Parallel.class, GRAIN);
+      code.beginControlFlow("for (int row = from; row < to; row++)");
+      code.addStatement("int base = row * cols");
+      code.add(rowHead);
+      code.beginControlFlow("for (int c = 0; c < cols; c++)");
       code.add(loopBody);
+      code.endControlFlow();
       code.endControlFlow();
       code.add("$<});\n");
       for (int id : stored) {
@@ -567,19 +576,24 @@ final class GraphClassWriter {
   }
 
   /**
-   * How the loop reads one element of {@code operand}, broadcast to {@code shape}: at {@code i}
-   * when the shapes agree, a hoisted scalar for a one-element operand, {@code (i / inner) % mid}
-   * when the operand's non-unit dims are one contiguous run of the output's ({@code [C]} or
-   * {@code [N, 1]} against {@code [N, C]}), else a copy expanded to the full shape.
+   * How the loop reads one element of {@code operand}, broadcast to {@code shape}, in the row that
+   * starts at flat index {@code base}, at column {@code c} (a row is the last dim, so no element
+   * needs a division): at {@code base + c} when the shapes agree, a hoisted scalar for a
+   * one-element operand; when the operand's non-unit dims are one contiguous run of the output's,
+   * at {@code rowStart + c} for a run that ends with the last dim ({@code [C]} against
+   * {@code [N, C]}) and as a value read once per row for one that ends before it ({@code [N, 1]});
+   * else a copy expanded to the full shape.
    */
-  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder post) {
+  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder perRow,
+      CodeBlock.Builder post) {
     int id = operand.id();
     boolean longs = operand.type().dtype() == DType.I64;
     String array = longs ? "longs" : "floats";
+    String type = javaType(operand.type().dtype());
     Shape s = operand.type().shape();
     if (s.equals(shape)) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
-      return "in" + id + "[i]";
+      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
+      return "in" + id + "[base + c]";
     }
     int rank = shape.rank();
     Dim one = Dim.of(1);
@@ -589,7 +603,7 @@ final class GraphClassWriter {
     }
     padded.addAll(s.dims());
     if (padded.stream().allMatch(one::equals)) {
-      pre.addStatement("$L s$L = v[$L].$L()[0]", javaType(operand.type().dtype()), id, id, array);
+      pre.addStatement("$L s$L = v[$L].$L()[0]", type, id, id, array);
       return "s" + id;
     }
     int first = 0;
@@ -605,25 +619,37 @@ final class GraphClassWriter {
       run &= padded.get(a).equals(shape.dim(a));
     }
     if (run && s.rank() <= rank) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
-      String index = "i";
-      if (end < rank) {
-        pre.addStatement("int inner$L = $L", id, dims.numel(new Shape(shape.dims().subList(end, rank))));
-        index = "i / inner" + id;
+      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
+      String mid = dims.numel(new Shape(shape.dims().subList(first, end)));
+      if (end == rank) {
+        if (first == 0) {
+          return "in" + id + "[base + c]";
+        }
+        if (first == rank - 1) { // a bias [C]: one row
+          return "in" + id + "[c]";
+        }
+        // Rows of the output repeat the operand every mid / cols rows.
+        pre.addStatement("int period$L = Math.max(1, $L / Math.max(1, cols))", id, mid);
+        perRow.addStatement("int at$L = row % period$L * cols", id, id);
+        return "in" + id + "[at" + id + " + c]";
       }
+      String inner = dims.numel(new Shape(shape.dims().subList(end, rank)));
+      pre.addStatement("int inner$L = $L", id, inner);
+      String index = "base / inner" + id;
       if (first > 0) {
-        pre.addStatement("int mid$L = $L", id, dims.numel(new Shape(shape.dims().subList(first, end))));
-        index = (index.equals("i") ? "i" : "(" + index + ")") + " % mid" + id;
+        pre.addStatement("int mid$L = $L", id, mid);
+        index = index + " % mid" + id;
       }
-      return "in" + id + "[" + index + "]";
+      perRow.addStatement("$L r$L = in$L[$L]", type, id, id, index);
+      return "r" + id;
     }
     pre.addStatement("$T e$L = $T.expand(v[$L], shape, pool)", TENSOR, id,
         ClassName.get("dev.nnet.runtime.exec", "MovementKernels"), id);
-    pre.addStatement("$L[] in$L = e$L.$L()", javaType(operand.type().dtype()), id, id, array);
+    pre.addStatement("$L[] in$L = e$L.$L()", type, id, id, array);
     if (!longs) {
       post.addStatement("pool.give(in$L)", id);
     }
-    return "in" + id + "[i]";
+    return "in" + id + "[base + c]";
   }
 
   // ---- memory -------------------------------------------------------------------------------------
