@@ -85,6 +85,32 @@ class JavaBackendTest {
     }
   }
 
+  /**
+   * The generated run shows its plan (a comment per slot), computes planned values into slots and,
+   * with the slot checks this module's tests switch on, checks each; an i64 value (argmax) and the
+   * output are not in the plan.
+   */
+  @Test
+  void generatedCodeRunsOnTheMemoryPlan() {
+    Compiler.Result r = Compiler.check(new SourceFile("mix.nnet", """
+        model Mix() {
+          forward(x: [N, 4]) -> [N] = cast(argmax(exp(x) @ transpose(x, 0, 1) * 2.0, axis = 1), f32) + 1.0
+        }
+        """));
+    assertFalse(r.hasErrors(), () -> r.diagnostics().toString());
+    Graph g = r.models().get(0).traced();
+    assertTrue(Boolean.getBoolean("nnet.java.checkSlots"), "this module's surefire switches the slot checks on");
+    String code = new GraphClassWriter(g).write("dev.nnet.test", "Mix", "A test.\n").toString();
+    assertTrue(code.contains("// slot 0: f32["), code);
+    assertTrue(code.contains("float[][] slots = ws.slots(dimN * 4, 4 * dimN, dimN * dimN, dimN * dimN)"), code);
+    assertTrue(code.contains("ws.into(slots["), code);
+    assertTrue(code.contains("Workspace.requireInSlot("), code);
+    assertFalse(code.contains(" i64["), "i64 values have no slot:\n" + code);
+    Map<String, Tensor> feeds = Map.of("x", Tensor.of(new float[] {1, -2, 3, 0.5f, -1, 2, 0, 1}, 2, 4));
+    assertArrayEquals(Backends.reference().compile(g, Signature.ofFunction(g)).run(feeds, 0).get("forward").floats(),
+        new JavaBackend().compile(g, Signature.ofFunction(g)).run(feeds, 0).get("forward").floats());
+  }
+
   @Test
   void isRegisteredAsJava() {
     Backend java = Backends.named("java").orElseThrow();
