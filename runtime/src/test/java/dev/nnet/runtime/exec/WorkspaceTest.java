@@ -67,4 +67,34 @@ class WorkspaceTest {
     assertThrows(IllegalStateException.class, () -> Workspace.requireInSlot(x, slot, 7, 0));
     Workspace.requireInSlot(placed, slot, 7, 0);
   }
+
+  /**
+   * The filter gradient takes its result first and then per-thread partial sums of the same
+   * length: the result lands in the slot, the partials come from the pool, and the sum is the
+   * pool's.
+   */
+  @Test
+  void scratchOfTheResultsLengthAfterTheResultComesFromThePool() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    Tensor x = Tensor.of(randoms(rng, 64 * 3 * 12 * 12), 64, 3, 12, 12);
+    Tensor dy = Tensor.of(randoms(rng, 64 * 4 * 10 * 10), 64, 4, 10, 10);
+    int[] k = {3, 3};
+    int[] one = {1, 1};
+    int[] zero = {0, 0};
+    Tensor viaPool = ConvKernels.convFilterGrad(x, dy, k, one, zero, zero, one, 1, new BufferPool());
+    Workspace ws = new Workspace();
+    float[] slot = ws.slots(4 * 3 * 3 * 3)[0];
+    Tensor viaSlot = ws.placed(ConvKernels.convFilterGrad(x, dy, k, one, zero, zero, one, 1, ws.into(slot)));
+    assertSame(slot, viaSlot.floats());
+    assertArrayEquals(viaPool.floats(), viaSlot.floats());
+    assertEquals(0, ws.copies());
+  }
+
+  private static float[] randoms(java.util.SplittableRandom rng, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) rng.nextDouble(-1, 1);
+    }
+    return a;
+  }
 }
