@@ -40,26 +40,33 @@ public final class SlotAllocator implements Allocator {
 
   @Override
   public float[] take(int n) {
-    if (unclaimed != null && unclaimed.length == n) {
-      float[] a = unclaimed;
-      unclaimed = null;
-      return a;
+    float[] a = claim(n);
+    if (a == null) {
+      a = pool.take(n);
+      pooled.add(a);
     }
-    float[] a = pool.take(n);
-    pooled.add(a);
     return a;
   }
 
   @Override
   public float[] takeZeroed(int n) {
-    if (unclaimed != null && unclaimed.length == n) {
-      float[] a = unclaimed;
-      unclaimed = null;
+    float[] a = claim(n);
+    if (a == null) {
+      a = pool.takeZeroed(n);
+      pooled.add(a);
+    } else {
       Arrays.fill(a, 0f);
-      return a;
     }
-    float[] a = pool.takeZeroed(n);
-    pooled.add(a);
+    return a;
+  }
+
+  /** The slot, if this is the first request of its length since {@link #into}; else null. */
+  private float[] claim(int n) {
+    if (unclaimed == null || unclaimed.length != n) {
+      return null;
+    }
+    float[] a = unclaimed;
+    unclaimed = null;
     return a;
   }
 
