@@ -186,7 +186,7 @@ final class GraphClassWriter {
     feedChecks(run);
     List<Step> steps = steps(type);
     MemoryPlan plan = memoryPlan(steps);
-    slots(run, plan);
+    slots(run, plan, steps);
     List<MethodSpec> parts = parts(render(steps, plan));
     String dimArgs = dimVariables.values().stream().map(d -> ", " + d).reduce("", String::concat);
     for (MethodSpec part : parts) {
@@ -692,10 +692,13 @@ final class GraphClassWriter {
   }
 
   /**
-   * The run's slot arrays, sized for its dims, after a comment per slot that says what it holds:
-   * {@code // slot 3: f32[N, 128] (512*N bytes): %12 relu, %40 mul}.
+   * The run's slot arrays, sized for its dims, after a comment per slot that says what it holds,
+   * in order, views marked: {@code // slot 3: f32[N, 128] (512*N bytes): %12 matmul, %13 reshape
+   * (view), %40 mul}.
    */
-  private void slots(MethodSpec.Builder run, MemoryPlan plan) {
+  private void slots(MethodSpec.Builder run, MemoryPlan plan, List<Step> steps) {
+    Set<Integer> views = new HashSet<>();
+    steps.forEach(step -> views.addAll(step.aliases().keySet()));
     run.addCode("// The static memory plan: one float[] per slot, kept by the workspace for runs with the same dims.\n");
     run.addCode("// Outside it: i64 values (small index tensors, long[]), the outputs (fresh arrays the caller keeps),\n");
     run.addCode("// scan results, inputs, parameters and constants.\n");
@@ -709,6 +712,9 @@ final class GraphClassWriter {
         text.append(text.length() == 0 ? "" : ", ").append('%').append(id).append(' ').append(opName(node));
         if (!node.type().equals(first.type())) {
           text.append(' ').append(typeText(node));
+        }
+        if (views.contains(id)) {
+          text.append(" (view)");
         }
       }
       run.addCode("// slot $L: $L ($L bytes): $L\n", k, typeText(first), plan.slotBytes().get(k), text);
