@@ -8,91 +8,178 @@ import dev.nnet.ir.Op;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A static buffer assignment for one graph, over symbolic sizes: every value the graph computes
  * gets a slot, and a slot holds one value at a time.
  *
- * <p>Liveness is {@link Liveness}'s, the same the interpreter frees its buffers by: a value lives
- * from its node to the last node that reads it (graph outputs to the end); nodes no output needs
- * are not run and get no slot. Nodes are visited in order; a
- * value takes a free slot whose size equals its own as a {@link Dim} (so {@code [N, 64]} f32 and
- * {@code [64, N]} f32 share, {@code [N, 64]} and {@code [N, 10]} never do), else a new slot; the
- * slots of values whose last reader it is are freed after it, since an operand is still read
- * while the node computes. Views (reshape, stop-gradient, a cast to the same dtype) share their
- * operand's slot and keep it alive as long as they live. Inputs, parameters and constants live
- * outside the plan (fed or owned by the graph): they and their views have no slot.
+ * <p>The plan follows a schedule: steps in the order they run, each defining some values and
+ * reading others. By default ({@link #of(Graph)}, {@link #of(Graph, SlotStorage)}) each node
+ * that runs is a step of its own, in graph order, and liveness is {@link Liveness}'s, the same the
+ * interpreter frees its buffers by; a code generator that runs several nodes in one step (a fused
+ * loop) or in another order passes its own schedule ({@link #of(Graph, SlotStorage, List, Map)}).
+ * A value lives from the step that defines it to the last step that reads it (graph outputs to the
+ * end); values no step defines (nodes that are not run, or never stored) get no slot. Steps are
+ * visited in order; a value takes a free slot of its {@link SlotStorage.Element#kind() kind} whose
+ * size in bytes equals its own as a {@link Dim} (so {@code [N, 64]} f32 and {@code [64, N]} f32
+ * share, {@code [N, 64]} and {@code [N, 10]} never do), else a new slot; the slots of values whose
+ * last reader is a step are freed after it, since an operand is still read while the step runs.
  *
- * <p>Sizes are in bytes: 4 for f32, 8 for i64, 1 for bool.
+ * <p>Views (by default reshape, stop-gradient and a cast to the same dtype; a schedule names its
+ * own) share their operand's slot and keep it alive as long as they live. Outside the plan live:
+ * inputs, parameters and constants (fed or owned by the graph), values of a dtype the storage does
+ * not plan (the Java backend keeps i64 index tensors out: {@code long[]} is not {@code float[]}),
+ * values a schedule does not define (the Java backend leaves graph outputs out, since they are
+ * handed to the caller), and every view of an outside value.
+ *
+ * <p>Sizes are in bytes: with the default {@link SlotStorage#BYTES}, 4 for f32, 8 for i64, 1 for
+ * bool, and values of any dtypes share when their byte sizes are equal.
+ *
+ * @param slotOf each node's slot, or {@link #OUTSIDE}
+ * @param slotBytes each slot's size in bytes
+ * @param slotKind each slot's {@link SlotStorage.Element#kind() kind} of storage
  */
-public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes) {
+public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes, List<String> slotKind) {
   /** {@link #slotOf} of a value that lives outside the plan (fed, owned by the graph, or never computed). */
   public static final int OUTSIDE = -1;
 
   public MemoryPlan {
     slotOf = List.copyOf(slotOf);
     slotBytes = List.copyOf(slotBytes);
+    slotKind = List.copyOf(slotKind);
   }
 
-  /** The plan of {@code graph}. */
-  public static MemoryPlan of(Graph graph) {
-    int n = graph.nodes().size();
-    Liveness liveness = Liveness.of(graph);
-    int[] root = new int[n];
-    int[] end = new int[n];
-    boolean[] outside = new boolean[n];
-    for (Node node : graph.nodes()) {
-      int id = node.id();
-      boolean view = isView(node, graph);
-      root[id] = view ? root[node.input(0)] : id;
-      outside[id] = !liveness.isLive(id) || (view ? outside[node.input(0)] : node.op() instanceof Op.Input
-          || node.op() instanceof Op.Parameter || node.op() instanceof Op.Constant);
-      end[id] = id;
+  /**
+   * One step of a schedule: the values it defines (computes and stores) and those it reads from
+   * earlier steps. A value used only inside the step (a fused loop's temporary) is in neither.
+   */
+  public record Step(List<Integer> defines, Collection<Integer> reads) {
+    public Step {
+      defines = List.copyOf(defines);
+      reads = List.copyOf(reads);
     }
+  }
+
+  /** The plan of {@code graph} in untyped memory ({@link SlotStorage#BYTES}), node by node. */
+  public static MemoryPlan of(Graph graph) {
+    return of(graph, SlotStorage.BYTES);
+  }
+
+  /** The plan of {@code graph} with {@code storage}'s slot kinds, one step per node that runs, in graph order. */
+  public static MemoryPlan of(Graph graph, SlotStorage storage) {
+    Liveness liveness = Liveness.of(graph);
+    List<Step> schedule = new ArrayList<>();
+    Map<Integer, Integer> viewOf = new HashMap<>();
     for (Node node : graph.nodes()) {
-      if (liveness.isLive(node.id())) { // a view keeps its operand's buffer alive while it lives
-        end[root[node.id()]] = Math.max(end[root[node.id()]], Math.min(liveness.lastReader(node.id()), n));
+      Op op = node.op();
+      if (!liveness.isLive(node.id()) || op instanceof Op.Input || op instanceof Op.Parameter || op instanceof Op.Constant) {
+        continue;
+      }
+      schedule.add(new Step(List.of(node.id()), node.inputs()));
+      if (isView(node, graph)) {
+        viewOf.put(node.id(), node.input(0));
       }
     }
-    List<List<Integer>> dyingAt = new ArrayList<>();
-    for (int i = 0; i <= n; i++) {
-      dyingAt.add(new ArrayList<>());
+    return of(graph, storage, schedule, viewOf);
+  }
+
+  /**
+   * The plan of {@code graph} run as {@code schedule}.
+   *
+   * @param storage which dtypes are planned, in which kinds of slot
+   * @param schedule the steps in the order they run; a value defined by no step lives outside
+   * @param viewOf each view's operand, whose array the view shares (a view must be defined by a
+   *     step too, no earlier than its operand)
+   */
+  public static MemoryPlan of(Graph graph, SlotStorage storage, List<Step> schedule, Map<Integer, Integer> viewOf) {
+    int n = graph.nodes().size();
+    int steps = schedule.size();
+    int[] root = new int[n];
+    for (int id = 0; id < n; id++) {
+      int r = id;
+      for (int hops = 0; viewOf.containsKey(r); hops++) {
+        if (hops > n) {
+          throw new IllegalArgumentException("views form a cycle at %" + id);
+        }
+        r = viewOf.get(r);
+      }
+      root[id] = r;
+    }
+    int[] born = new int[n];
+    Arrays.fill(born, -1);
+    for (int s = 0; s < steps; s++) {
+      for (int id : schedule.get(s).defines()) {
+        born[id] = s;
+      }
+    }
+    boolean[] planned = new boolean[n];
+    for (int id = 0; id < n; id++) {
+      Node node = graph.node(id);
+      Op op = node.op();
+      planned[id] = root[id] == id && born[id] >= 0 && !(op instanceof Op.Input || op instanceof Op.Parameter
+          || op instanceof Op.Constant) && storage.element(node.type().dtype()).isPresent();
+    }
+    // A value lives to the last step that reads it or any of its views (outputs: past the last step).
+    int[] end = born.clone();
+    for (int s = 0; s < steps; s++) {
+      for (int id : schedule.get(s).reads()) {
+        end[root[id]] = Math.max(end[root[id]], s);
+      }
+      for (int id : schedule.get(s).defines()) {
+        end[root[id]] = Math.max(end[root[id]], s);
+      }
+    }
+    for (int id : graph.outputs().values()) {
+      end[root[id]] = steps;
+    }
+    List<List<Integer>> dyingAfter = new ArrayList<>();
+    for (int s = 0; s <= steps; s++) {
+      dyingAfter.add(new ArrayList<>());
     }
     for (int id = 0; id < n; id++) {
-      if (root[id] == id && !outside[id]) {
-        dyingAt.get(end[id]).add(id);
+      if (planned[id]) {
+        dyingAfter.get(end[id]).add(id);
       }
     }
     int[] slot = new int[n];
     Arrays.fill(slot, OUTSIDE);
     List<Dim> slotBytes = new ArrayList<>();
-    Map<Dim, Deque<Integer>> free = new HashMap<>();
-    for (Node node : graph.nodes()) {
-      int id = node.id();
-      if (outside[id]) {
-        continue;
+    List<String> slotKind = new ArrayList<>();
+    Map<List<Object>, Deque<Integer>> free = new HashMap<>();
+    for (int s = 0; s < steps; s++) {
+      for (int id : schedule.get(s).defines()) {
+        if (!planned[id]) {
+          continue;
+        }
+        Node node = graph.node(id);
+        SlotStorage.Element element = storage.element(node.type().dtype()).orElseThrow();
+        Dim bytes = node.type().shape().numel().times(Dim.of(element.bytes()));
+        Deque<Integer> reusable = free.get(List.of(element.kind(), bytes));
+        if (reusable != null && !reusable.isEmpty()) {
+          slot[id] = reusable.pop();
+        } else {
+          slot[id] = slotBytes.size();
+          slotBytes.add(bytes);
+          slotKind.add(element.kind());
+        }
       }
-      if (root[id] != id) {
-        slot[id] = slot[root[id]];
-        continue;
-      }
-      Dim bytes = bytes(node);
-      Deque<Integer> reusable = free.get(bytes);
-      if (reusable != null && !reusable.isEmpty()) {
-        slot[id] = reusable.pop();
-      } else {
-        slot[id] = slotBytes.size();
-        slotBytes.add(bytes);
-      }
-      for (int dead : dyingAt.get(id)) {
-        free.computeIfAbsent(slotBytes.get(slot[dead]), k -> new ArrayDeque<>()).push(slot[dead]);
+      for (int dead : dyingAfter.get(s)) {
+        int k = slot[dead];
+        free.computeIfAbsent(List.of(slotKind.get(k), slotBytes.get(k)), key -> new ArrayDeque<>()).push(k);
       }
     }
-    return new MemoryPlan(graph, Arrays.stream(slot).boxed().toList(), slotBytes);
+    for (int id = 0; id < n; id++) {
+      if (root[id] != id && born[id] >= 0) {
+        slot[id] = slot[root[id]];
+      }
+    }
+    return new MemoryPlan(graph, Arrays.stream(slot).boxed().toList(), slotBytes, slotKind);
   }
 
   /** A value that is its operand's buffer read differently (or not at all differently). */
@@ -101,19 +188,26 @@ public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes)
         || node.op() instanceof Op.Cast c && graph.node(node.input(0)).type().dtype() == c.to();
   }
 
-  /** The bytes of a node's value. */
+  /** The bytes of a node's value in untyped memory ({@link SlotStorage#BYTES}). */
   public static Dim bytes(Node node) {
-    long width = switch (node.type().dtype()) {
-      case F32 -> 4;
-      case I64 -> 8;
-      case BOOL -> 1;
-    };
-    return node.type().shape().numel().times(Dim.of(width));
+    Optional<SlotStorage.Element> e = SlotStorage.BYTES.element(node.type().dtype());
+    return node.type().shape().numel().times(Dim.of(e.orElseThrow().bytes()));
   }
 
   /** The number of slots. */
   public int slots() {
     return slotBytes.size();
+  }
+
+  /** The values in slot {@code k} (views included), in graph order. */
+  public List<Integer> valuesIn(int k) {
+    List<Integer> values = new ArrayList<>();
+    for (int id = 0; id < slotOf.size(); id++) {
+      if (slotOf.get(id) == k) {
+        values.add(id);
+      }
+    }
+    return values;
   }
 
   /**
@@ -135,10 +229,17 @@ public record MemoryPlan(Graph graph, List<Integer> slotOf, List<Dim> slotBytes)
   public Dim unsharedBytes() {
     Dim total = Dim.of(0);
     for (Node node : graph.nodes()) {
-      if (slotOf.get(node.id()) != OUTSIDE && !isView(node, graph)) {
-        total = total.plus(bytes(node));
+      int k = slotOf.get(node.id());
+      if (k != OUTSIDE && !sharesWithOperand(node)) {
+        total = total.plus(slotBytes.get(k));
       }
     }
     return total;
+  }
+
+  /** A view: a computed value never shares its operand's slot, as the operand is read while it is computed. */
+  private boolean sharesWithOperand(Node node) {
+    return !node.inputs().isEmpty() && slotOf.get(node.input(0)).equals(slotOf.get(node.id()))
+        && slotOf.get(node.id()) != OUTSIDE;
   }
 }

@@ -37,6 +37,11 @@ class MemoryPlanTest {
    * by nodes that run), not taken from {@link dev.nnet.ir.Liveness}'s last readers.
    */
   static void assertSound(MemoryPlan plan) {
+    assertSound(plan, SlotStorage.BYTES);
+  }
+
+  /** {@link #assertSound(MemoryPlan)} with sizes and kinds from {@code storage}. */
+  static void assertSound(MemoryPlan plan, SlotStorage storage) {
     Graph g = plan.graph();
     int n = g.nodes().size();
     int[] root = new int[n];
@@ -65,7 +70,10 @@ class MemoryPlanTest {
         continue;
       }
       if (root[a] == a) {
-        assertEquals(plan.slotBytes().get(slot), MemoryPlan.bytes(g.node(a)), "slot size of %" + a);
+        SlotStorage.Element e = storage.element(g.node(a).type().dtype()).orElseThrow();
+        assertEquals(plan.slotBytes().get(slot), g.node(a).type().shape().numel().times(Dim.of(e.bytes())),
+            "slot size of %" + a);
+        assertEquals(plan.slotKind().get(slot), e.kind(), "slot kind of %" + a);
       }
       for (int b = a + 1; b < n; b++) {
         if (plan.slotOf().get(b) == slot && root[a] != root[b]) {
@@ -127,6 +135,84 @@ class MemoryPlanTest {
     assertSound(plan);
     assertEquals(3, plan.slots());
     assertEquals(N.times(Dim.of(16 + 16 + 4)), plan.peakBytes());
+  }
+
+  /** Java's arrays: f32 and bool in {@code float[]}, i64 in {@code long[]}. */
+  private static final SlotStorage TYPED = dtype -> java.util.Optional.of(switch (dtype) {
+    case F32, BOOL -> new SlotStorage.Element("float", 4);
+    case I64 -> new SlotStorage.Element("long", 8);
+  });
+
+  @Test
+  void valuesOfEqualBytesShareOnlyWhenTheirStorageKindsAgree() {
+    PlainGraph g = new PlainGraph();
+    int x = g.input("x", TensorType.f32(Shape.of(N, Dim.of(2))));
+    int a = g.add(new Op.Unary(UnaryFn.EXP), x); // f32 [N, 2]: 8N bytes
+    int b = g.add(new Op.Unary(UnaryFn.NEG), a); // a dies here
+    int i = g.add(new Op.ArgMax(1), b); // i64 [N]: 8N bytes, a's slot is free; b dies here
+    int j = g.add(new Op.Binary(BinaryFn.ADD), i, i);
+    g.output("j", j);
+    Graph graph = g.build();
+
+    MemoryPlan bytes = MemoryPlan.of(graph);
+    assertSound(bytes);
+    assertEquals(bytes.slotOf().get(a), bytes.slotOf().get(i), "untyped memory: 8N bytes are 8N bytes");
+
+    MemoryPlan typed = MemoryPlan.of(graph, TYPED);
+    assertSound(typed, TYPED);
+    assertNotEquals(typed.slotOf().get(a), typed.slotOf().get(i), "a long[] is not a float[]");
+    assertEquals("float", typed.slotKind().get(typed.slotOf().get(a)));
+    assertEquals("long", typed.slotKind().get(typed.slotOf().get(j)));
+    assertEquals(N.times(Dim.of(8)), typed.slotBytes().get(typed.slotOf().get(j)));
+  }
+
+  @Test
+  void boolStoredAsFloatSharesWithF32OfTheSameLengthAndUnplannedDtypesStayOutside() {
+    SlotStorage javaLike = dtype -> dtype == DType.I64 ? java.util.Optional.empty()
+        : java.util.Optional.of(new SlotStorage.Element("float", 4));
+    PlainGraph g = new PlainGraph();
+    int x = g.input("x", X);
+    int a = g.add(new Op.Unary(UnaryFn.EXP), x);
+    int b = g.add(new Op.Unary(UnaryFn.NEG), a); // a dies here
+    int m = g.add(new Op.Binary(BinaryFn.GT), b, x); // bool [N, 4], one float each: a's slot
+    int i = g.add(new Op.Cast(DType.I64), m); // i64: outside
+    g.output("i", i);
+    MemoryPlan plan = MemoryPlan.of(g.build(), javaLike);
+    assertSound(plan, javaLike);
+    assertEquals(plan.slotOf().get(a), plan.slotOf().get(m));
+    assertEquals(N.times(Dim.of(16)), plan.slotBytes().get(plan.slotOf().get(m)));
+    assertEquals(MemoryPlan.OUTSIDE, plan.slotOf().get(i), "i64 is not planned by this storage");
+  }
+
+  @Test
+  void aScheduleDecidesWhatIsStoredWhenItDiesAndWhichValuesAreViews() {
+    PlainGraph g = new PlainGraph();
+    int x = g.input("x", X);
+    int a = g.add(new Op.Unary(UnaryFn.EXP), x);
+    int t = g.add(new Op.Unary(UnaryFn.TANH), a); // fused with a, never stored
+    int b = g.add(new Op.Unary(UnaryFn.NEG), t); // fused with a and t, stored
+    int s = g.add(new Op.Reduce(ReduceFn.SUM, List.of(1), false), a); // [N]
+    int c = g.add(new Op.Unary(UnaryFn.EXP), b); // a is dead by now: c may take its slot
+    int v = g.add(new Op.Reshape(Shape.of(N.times(Dim.of(4)))), c);
+    int out = g.add(new Op.Binary(BinaryFn.MUL), c, c);
+    int outView = g.add(new Op.Reshape(Shape.of(N.times(Dim.of(4)))), out);
+    g.output("s", s).output("v", v).output("o", outView);
+    List<MemoryPlan.Step> schedule = List.of(
+        new MemoryPlan.Step(List.of(a, b), List.of(x)), // one loop: a and b stored, t a temporary
+        new MemoryPlan.Step(List.of(s), List.of(a)),
+        new MemoryPlan.Step(List.of(c), List.of(b)),
+        new MemoryPlan.Step(List.of(v), List.of(c)),
+        new MemoryPlan.Step(List.of(), List.of(c)), // out: left outside (a fresh array for the caller)
+        new MemoryPlan.Step(List.of(outView), List.of(out)));
+    MemoryPlan plan = MemoryPlan.of(g.build(), SlotStorage.BYTES, schedule, java.util.Map.of(v, c, outView, out));
+    assertNotEquals(plan.slotOf().get(a), plan.slotOf().get(b), "stored by one loop: alive at once");
+    assertEquals(MemoryPlan.OUTSIDE, plan.slotOf().get(t), "a loop's temporary has no slot");
+    assertEquals(plan.slotOf().get(a), plan.slotOf().get(c), "a died after the reduction");
+    assertEquals(plan.slotOf().get(c), plan.slotOf().get(v), "a view shares its operand's slot");
+    assertEquals(MemoryPlan.OUTSIDE, plan.slotOf().get(out));
+    assertEquals(MemoryPlan.OUTSIDE, plan.slotOf().get(outView), "a view of an outside value is outside");
+    assertEquals(List.of(a, c, v), plan.valuesIn(plan.slotOf().get(a)));
+    assertEquals(3, plan.slots());
   }
 
   /** The digits MLP's training step, as the compiler plans it. */

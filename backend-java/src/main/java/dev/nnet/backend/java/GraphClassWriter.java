@@ -18,6 +18,8 @@ import dev.nnet.ir.Signature;
 import dev.nnet.ir.SourceSpan;
 import dev.nnet.opt.FusionGroups;
 import dev.nnet.opt.FusionPlan;
+import dev.nnet.opt.MemoryPlan;
+import dev.nnet.opt.SlotStorage;
 import dev.nnet.runtime.Tensor;
 import dev.nnet.runtime.backend.CompiledGraph;
 import dev.nnet.runtime.exec.BufferPool;
@@ -25,6 +27,7 @@ import dev.nnet.runtime.exec.ExecutionError;
 import dev.nnet.runtime.exec.FeedCheck;
 import dev.nnet.runtime.exec.PackedConstants;
 import dev.nnet.runtime.exec.Parallel;
+import dev.nnet.runtime.exec.Workspace;
 import dev.nnet.runtime.interpreter.ScanLoop;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,8 +40,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -53,9 +58,13 @@ import javax.lang.model.element.Modifier;
  *       kernel, which sums in the reference's order).
  *   <li>Every other op is a call of the runtime kernel the executor picks for it
  *       ({@link KernelCall}); transposes feeding a matmul are its flags, not copies.
- *   <li>Liveness is static: after the last statement that reads a value, its array goes back to
- *       the run's buffer pool (views such as reshapes share it), so a training step allocates
- *       nothing in the steady state, as with the executor.
+ *   <li>Memory is planned statically ({@link MemoryPlan} over the run's own schedule of steps):
+ *       every computed f32 or bool value has a slot, one {@code float[]} per slot in the run's
+ *       {@link Workspace}, which a later run with the same dims reuses, so a training step
+ *       allocates nothing in the steady state. Kernels write into the slot through the
+ *       workspace's allocator; views (reshapes, stop-gradients, casts that share) share their
+ *       operand's slot. Outside the plan: i64 values (small index tensors, {@code long[]}), graph
+ *       outputs (fresh arrays from the run's pool, handed to the caller) and scan results.
  *   <li>Feeds are checked with the executor's messages ({@link FeedCheck}); symbols such as
  *       {@code N} become {@code int} locals bound from the first input dim that is one.
  * </ul>
@@ -73,6 +82,25 @@ final class GraphClassWriter {
 
   private static final ClassName TENSOR = ClassName.get(Tensor.class);
   private static final ClassName POOL = ClassName.get(BufferPool.class);
+  private static final ClassName WORKSPACE = ClassName.get(Workspace.class);
+
+  /**
+   * What the generated code keeps in slots: f32 and bool values, both {@code float[]} (a bool is
+   * one float, 0 or 1, as {@code Tensor.ofBool} stores it). i64 values stay outside: they are
+   * small index tensors (labels, argmax, permutations) whose kernels allocate {@code long[]} themselves.
+   */
+  static final SlotStorage FLOAT_ARRAYS = dtype -> switch (dtype) {
+    case F32, BOOL -> Optional.of(new SlotStorage.Element("float", Float.BYTES));
+    case I64 -> Optional.empty();
+  };
+
+  /**
+   * Whether every planned value is checked to be in its slot after its step
+   * ({@code -Dnnet.java.checkSlots=true}, set by the module's tests).
+   */
+  private static boolean checkSlots() {
+    return Boolean.getBoolean("nnet.java.checkSlots");
+  }
 
   private final Graph graph;
   private final boolean[] live;
@@ -112,8 +140,12 @@ final class GraphClassWriter {
     }
   }
 
-  /** One statement (or block) of the generated run: what it reads and defines from {@code v}. */
-  private record Step(int node, CodeBlock code, Set<Integer> reads, List<Integer> defines,
+  /**
+   * One statement (or block) of the generated run: what it reads and defines from {@code v}, which
+   * of the values it defines share an operand's array, and its code given the memory plan (which
+   * is made from the steps).
+   */
+  private record Step(int node, Function<MemoryPlan, CodeBlock> code, Set<Integer> reads, List<Integer> defines,
       Map<Integer, Integer> aliases) {}
 
   /**
@@ -147,16 +179,18 @@ final class GraphClassWriter {
         .returns(ParameterizedTypeName.get(Map.class, String.class, Tensor.class))
         .addParameter(ParameterizedTypeName.get(Map.class, String.class, Tensor.class), "feeds")
         .addParameter(long.class, "randomKey");
-    run.addStatement("$T pool = borrowPool()", POOL);
+    run.addStatement("$T ws = borrowWorkspace()", WORKSPACE);
     run.addStatement("$T[] v = new $T[$L]", TENSOR, TENSOR, graph.nodes().size());
     run.addStatement("int[] at = {-1}");
     run.beginControlFlow("try");
     feedChecks(run);
     List<Step> steps = steps(type);
-    List<MethodSpec> parts = parts(steps);
+    MemoryPlan plan = memoryPlan(steps);
+    slots(run, plan, steps);
+    List<MethodSpec> parts = parts(render(steps, plan));
     String dimArgs = dimVariables.values().stream().map(d -> ", " + d).reduce("", String::concat);
     for (MethodSpec part : parts) {
-      run.addStatement("$N(v, pool, randomKey, at$L)", part, dimArgs);
+      run.addStatement("$N(v, ws, slots, randomKey, at$L)", part, dimArgs);
     }
     run.nextControlFlow("catch ($T e)", ExecutionError.class);
     run.addStatement("throw e.span().isKnown() || at[0] < 0 ? e : new $T(e.detail(), span(at[0]))",
@@ -172,10 +206,10 @@ final class GraphClassWriter {
     run.beginControlFlow("for ($T t : out.values())", TENSOR);
     run.beginControlFlow("if (t.dtype() != $T.I64)", DType.class);
     run.addCode("// the caller's now; it may hand it back with recycle()\n");
-    run.addStatement("pool.disown(t.floats())");
+    run.addStatement("ws.pool().disown(t.floats())");
     run.endControlFlow();
     run.endControlFlow();
-    run.addStatement("idlePools.push(pool)");
+    run.addStatement("idleWorkspaces.push(ws)");
     run.addStatement("return out");
 
     if (!scanBody) {
@@ -190,21 +224,21 @@ final class GraphClassWriter {
       type.addMethod(MethodSpec.methodBuilder("signature").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
           .returns(Signature.class).addStatement("return signature").build());
     }
-    type.addField(FieldSpec.builder(ParameterizedTypeName.get(Deque.class, BufferPool.class), "idlePools",
+    type.addField(FieldSpec.builder(ParameterizedTypeName.get(Deque.class, Workspace.class), "idleWorkspaces",
             Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("Buffer pools of finished runs; each run borrows one, so runs on several threads never share one.\n")
+        .addJavadoc("Workspaces (slots and pool) of finished runs; each run borrows one, so runs on several threads never share one.\n")
         .initializer("new $T<>()", ConcurrentLinkedDeque.class).build());
     type.addMethod(run.build());
     type.addMethod(MethodSpec.methodBuilder("recycle").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(Tensor.class, "replaced")
         .beginControlFlow("if (replaced.dtype() != $T.I64)", DType.class)
-        .addStatement("$T pool = borrowPool()", POOL)
-        .addStatement("pool.adopt(replaced.floats())")
-        .addStatement("idlePools.push(pool)")
+        .addStatement("$T ws = borrowWorkspace()", WORKSPACE)
+        .addStatement("ws.pool().adopt(replaced.floats())")
+        .addStatement("idleWorkspaces.push(ws)")
         .endControlFlow().build());
-    type.addMethod(MethodSpec.methodBuilder("borrowPool").addModifiers(Modifier.PRIVATE).returns(BufferPool.class)
-        .addStatement("$T idle = idlePools.poll()", POOL)
-        .addStatement("return idle != null ? idle : new $T()", POOL).build());
+    type.addMethod(MethodSpec.methodBuilder("borrowWorkspace").addModifiers(Modifier.PRIVATE).returns(Workspace.class)
+        .addStatement("$T idle = idleWorkspaces.poll()", WORKSPACE)
+        .addStatement("return idle != null ? idle : new $T()", WORKSPACE).build());
     parts.forEach(type::addMethod);
     spanTable(type);
     return type.build();
@@ -352,14 +386,14 @@ final class GraphClassWriter {
       if (node.op() instanceof Op.Constant c) {
         String field = "C" + node.id();
         type.addField(constantField(field, c.value(), node));
-        steps.add(new Step(node.id(), CodeBlock.of("v[$L] = $L; // $L\n", node.id(), field, where(node).trim()),
-            Set.of(), List.of(node.id()), Map.of()));
+        CodeBlock code = CodeBlock.of("v[$L] = $L; // $L\n", node.id(), field, where(node).trim());
+        steps.add(new Step(node.id(), memory -> code, Set.of(), List.of(node.id()), Map.of()));
       } else if (node.op() instanceof Op.Fill || node.op() instanceof Op.Arange) {
         steps.add(kernelStep(node.id()));
       }
     }
     steps.addAll(body);
-    return withReleases(steps);
+    return steps;
   }
 
   /**
@@ -449,21 +483,40 @@ final class GraphClassWriter {
         aliases.put(id, node.id()); // a final carry may be an operand's array (no steps): never handed back
       }
     });
-    return new Step(node.id(), code.build(), new LinkedHashSet<>(node.inputs()), new ArrayList<>(resultNodes.keySet()),
+    CodeBlock built = code.build();
+    return new Step(node.id(), plan -> built, new LinkedHashSet<>(node.inputs()), new ArrayList<>(resultNodes.keySet()),
         aliases);
   }
 
-  /** A node computed by its runtime kernel. */
+  /**
+   * A node computed by its runtime kernel: into its slot when it has one (the workspace's
+   * allocator hands the kernel the slot), from the run's pool otherwise; a view shares its
+   * operand's array, slot or not.
+   */
   private Step kernelStep(int id) {
     Node node = graph.node(id);
-    KernelCall.Call call = node.op().accept(new KernelCall(graph, node, dims));
+    KernelCall.Call pooled = node.op().accept(new KernelCall(graph, node, dims, "pool"));
     Set<Integer> reads = new LinkedHashSet<>(node.inputs());
-    Map<Integer, Integer> aliases = call.aliasOf() >= 0 ? Map.of(id, call.aliasOf()) : Map.of();
-    CodeBlock code = CodeBlock.builder()
-        .addStatement("at[0] = $L", id)
-        .add("v[$L] = $L; // $L$L\n", id, call.expression(), where(node), shortText(node))
-        .build();
+    Map<Integer, Integer> aliases = pooled.aliasOf() >= 0 ? Map.of(id, pooled.aliasOf()) : Map.of();
+    Function<MemoryPlan, CodeBlock> code = plan -> {
+      int k = plan.slotOf().get(id);
+      CodeBlock.Builder b = CodeBlock.builder().addStatement("at[0] = $L", id);
+      if (k != MemoryPlan.OUTSIDE && pooled.aliasOf() < 0) {
+        KernelCall.Call call = node.op().accept(new KernelCall(graph, node, dims, "ws.into(slots[" + k + "])"));
+        b.add("v[$L] = ws.placed($L); // $L$L\n", id, call.expression(), where(node), shortText(node));
+      } else {
+        b.add("v[$L] = $L; // $L$L\n", id, pooled.expression(), where(node), shortText(node));
+      }
+      return b.add(slotCheck(plan, id)).build();
+    };
     return new Step(id, code, reads, List.of(id), aliases);
+  }
+
+  /** With {@link #checkSlots()}, the statement that checks that value {@code id} is in its slot. */
+  private static CodeBlock slotCheck(MemoryPlan plan, int id) {
+    int k = plan.slotOf().get(id);
+    return k == MemoryPlan.OUTSIDE || !checkSlots() ? CodeBlock.of("")
+        : CodeBlock.of("$T.requireInSlot(v[$L], slots[$L], $L, $L);\n", WORKSPACE, id, k, id, k);
   }
 
   /**
@@ -492,13 +545,17 @@ final class GraphClassWriter {
         .filter(id -> outputs.contains(id) || users.get(id).stream().anyMatch(u -> !inLoop.contains(u)))
         .toList();
     CodeBlock.Builder pre = CodeBlock.builder();
+    CodeBlock.Builder perRow = CodeBlock.builder();
     CodeBlock.Builder post = CodeBlock.builder();
     Set<Integer> reads = new LinkedHashSet<>();
-    // Each operand from outside the loop: how one element of it is read, given the flat index i.
+    // Each operand from outside the loop: how one element of it is read, given the row's first
+    // flat index base and the column c.
     Map<Integer, String> element = new HashMap<>();
     pre.addStatement("at[0] = $L", loop.get(0));
     pre.addStatement("int[] shape = $L", dims.of(shape));
     pre.addStatement("int n = $L", dims.numel(shape));
+    pre.addStatement("int cols = $L", shape.rank() == 0 ? "1" : dims.of(shape.dim(shape.rank() - 1)));
+    pre.addStatement("int rows = cols == 0 ? 0 : n / cols");
     for (int id : loop) {
       for (int in : graph.node(id).inputs()) {
         if (inLoop.contains(in) || element.containsKey(in)) {
@@ -510,15 +567,7 @@ final class GraphClassWriter {
           continue;
         }
         reads.add(in);
-        element.put(in, operandElement(operand, shape, pre, post));
-      }
-    }
-    for (int id : stored) {
-      DType t = graph.node(id).type().dtype();
-      if (t == DType.I64) {
-        pre.addStatement("long[] o$L = new long[n]", id);
-      } else {
-        pre.addStatement("float[] o$L = pool.take(n)", id);
+        element.put(in, operandElement(operand, shape, pre, perRow, post));
       }
     }
     CodeBlock.Builder body = CodeBlock.builder();
@@ -534,45 +583,72 @@ final class GraphClassWriter {
       body.add("$L x$L = $L; // $L$L\n", javaType(node.type().dtype()), id, expr, where(node), shortText(node));
     }
     for (int id : stored) {
-      body.addStatement("o$L[i] = x$L", id, id);
+      body.addStatement("o$L[base + c] = x$L", id, id);
     }
-    CodeBlock.Builder code = CodeBlock.builder();
-    code.add("// group $L ($L): $L\n", g.index(), g.kind().name().toLowerCase(),
-        loop.stream().map(i -> "%" + i).reduce((a, b) -> a + " " + b).orElse(""));
-    code.add("{\n$>");
-    code.add(pre.build());
-    code.add("$T.forRange(n, $L, (from, to) -> {\n$>", Parallel.class, GRAIN);
-    code.beginControlFlow("for (int i = from; i < to; i++)");
-    code.add(body.build());
-    code.endControlFlow();
-    code.add("$<});\n");
-    for (int id : stored) {
-      String make = switch (graph.node(id).type().dtype()) {
-        case F32 -> "of";
-        case BOOL -> "ofBool";
-        case I64 -> "ofLongs";
-      };
-      code.addStatement("v[$L] = $T.$L(o$L, shape)", id, TENSOR, make, id);
-    }
-    code.add(post.build());
-    code.add("$<}\n");
-    return new Step(loop.get(0), code.build(), reads, stored, Map.of());
+    CodeBlock head = pre.build();
+    CodeBlock rowHead = perRow.build();
+    CodeBlock loopBody = body.build();
+    CodeBlock tail = post.build();
+    Function<MemoryPlan, CodeBlock> emit = plan -> {
+      CodeBlock.Builder code = CodeBlock.builder();
+      code.add("// group $L ($L): $L\n", g.index(), g.kind().name().toLowerCase(),
+          loop.stream().map(i -> "%" + i).reduce((a, b) -> a + " " + b).orElse(""));
+      code.add("{\n$>");
+      code.add(head);
+      for (int id : stored) {
+        int k = plan.slotOf().get(id);
+        if (graph.node(id).type().dtype() == DType.I64) {
+          code.addStatement("long[] o$L = new long[n]", id);
+        } else if (k != MemoryPlan.OUTSIDE) {
+          code.addStatement("float[] o$L = slots[$L]", id, k);
+        } else {
+          code.addStatement("float[] o$L = pool.take(n)", id);
+        }
+      }
+      code.add("$T.forRange(rows, Math.max(1, $L / Math.max(1, cols)), (from, to) -> {\n$>", Parallel.class, GRAIN);
+      code.beginControlFlow("for (int row = from; row < to; row++)");
+      code.addStatement("int base = row * cols");
+      code.add(rowHead);
+      code.beginControlFlow("for (int c = 0; c < cols; c++)");
+      code.add(loopBody);
+      code.endControlFlow();
+      code.endControlFlow();
+      code.add("$<});\n");
+      for (int id : stored) {
+        String make = switch (graph.node(id).type().dtype()) {
+          case F32 -> "of";
+          case BOOL -> "ofBool";
+          case I64 -> "ofLongs";
+        };
+        code.addStatement("v[$L] = $T.$L(o$L, shape)", id, TENSOR, make, id);
+        code.add(slotCheck(plan, id));
+      }
+      code.add(tail);
+      code.add("$<}\n");
+      return code.build();
+    };
+    return new Step(loop.get(0), emit, reads, stored, Map.of());
   }
 
   /**
-   * How the loop reads one element of {@code operand}, broadcast to {@code shape}: at {@code i}
-   * when the shapes agree, a hoisted scalar for a one-element operand, {@code (i / inner) % mid}
-   * when the operand's non-unit dims are one contiguous run of the output's ({@code [C]} or
-   * {@code [N, 1]} against {@code [N, C]}), else a copy expanded to the full shape.
+   * How the loop reads one element of {@code operand}, broadcast to {@code shape}, in the row that
+   * starts at flat index {@code base}, at column {@code c} (a row is the last dim, so no element
+   * needs a division): at {@code base + c} when the shapes agree, a hoisted scalar for a
+   * one-element operand; when the operand's non-unit dims are one contiguous run of the output's,
+   * at {@code rowStart + c} for a run that ends with the last dim ({@code [C]} against
+   * {@code [N, C]}) and as a value read once per row for one that ends before it ({@code [N, 1]});
+   * else a copy expanded to the full shape.
    */
-  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder post) {
+  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder perRow,
+      CodeBlock.Builder post) {
     int id = operand.id();
     boolean longs = operand.type().dtype() == DType.I64;
     String array = longs ? "longs" : "floats";
+    String type = javaType(operand.type().dtype());
     Shape s = operand.type().shape();
     if (s.equals(shape)) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
-      return "in" + id + "[i]";
+      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
+      return "in" + id + "[base + c]";
     }
     int rank = shape.rank();
     Dim one = Dim.of(1);
@@ -582,7 +658,7 @@ final class GraphClassWriter {
     }
     padded.addAll(s.dims());
     if (padded.stream().allMatch(one::equals)) {
-      pre.addStatement("$L s$L = v[$L].$L()[0]", javaType(operand.type().dtype()), id, id, array);
+      pre.addStatement("$L s$L = v[$L].$L()[0]", type, id, id, array);
       return "s" + id;
     }
     int first = 0;
@@ -598,54 +674,145 @@ final class GraphClassWriter {
       run &= padded.get(a).equals(shape.dim(a));
     }
     if (run && s.rank() <= rank) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", javaType(operand.type().dtype()), id, id, array);
-      String index = "i";
-      if (end < rank) {
-        pre.addStatement("int inner$L = $L", id, dims.numel(new Shape(shape.dims().subList(end, rank))));
-        index = "i / inner" + id;
+      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
+      String mid = dims.numel(new Shape(shape.dims().subList(first, end)));
+      if (end == rank) {
+        if (first == 0) {
+          return "in" + id + "[base + c]";
+        }
+        if (first == rank - 1) { // a bias [C]: one row
+          return "in" + id + "[c]";
+        }
+        // Rows of the output repeat the operand every mid / cols rows.
+        pre.addStatement("int period$L = Math.max(1, $L / Math.max(1, cols))", id, mid);
+        perRow.addStatement("int at$L = row % period$L * cols", id, id);
+        return "in" + id + "[at" + id + " + c]";
       }
+      String inner = dims.numel(new Shape(shape.dims().subList(end, rank)));
+      pre.addStatement("int inner$L = $L", id, inner);
+      String index = "base / inner" + id;
       if (first > 0) {
-        pre.addStatement("int mid$L = $L", id, dims.numel(new Shape(shape.dims().subList(first, end))));
-        index = (index.equals("i") ? "i" : "(" + index + ")") + " % mid" + id;
+        pre.addStatement("int mid$L = $L", id, mid);
+        index = index + " % mid" + id;
       }
-      return "in" + id + "[" + index + "]";
+      perRow.addStatement("$L r$L = in$L[$L]", type, id, id, index);
+      return "r" + id;
     }
     pre.addStatement("$T e$L = $T.expand(v[$L], shape, pool)", TENSOR, id,
         ClassName.get("dev.nnet.runtime.exec", "MovementKernels"), id);
-    pre.addStatement("$L[] in$L = e$L.$L()", javaType(operand.type().dtype()), id, id, array);
+    pre.addStatement("$L[] in$L = e$L.$L()", type, id, id, array);
     if (!longs) {
       post.addStatement("pool.give(in$L)", id);
     }
-    return "in" + id + "[i]";
+    return "in" + id + "[base + c]";
   }
 
-  // ---- liveness -----------------------------------------------------------------------------------
+  // ---- memory -------------------------------------------------------------------------------------
 
-  /**
-   * Adds, after the last step that reads a value (or a view of it), the statement that hands its
-   * array back to the pool. Values that are (or share an array with) outputs, feeds and constants
-   * are never handed back; i64 arrays are not pooled.
-   */
-  private List<Step> withReleases(List<Step> steps) {
+  /** Each value's root: the value whose array it shares through the steps' aliases (itself if none). */
+  private int[] roots(List<Step> steps) {
     Map<Integer, Integer> aliasOf = new HashMap<>();
     steps.forEach(s -> aliasOf.putAll(s.aliases()));
-    int n = graph.nodes().size();
-    int[] root = new int[n];
-    for (int id = 0; id < n; id++) {
+    int[] root = new int[graph.nodes().size()];
+    for (int id = 0; id < root.length; id++) {
       int r = id;
       while (aliasOf.containsKey(r)) {
         r = aliasOf.get(r);
       }
       root[id] = r;
     }
+    return root;
+  }
+
+  /**
+   * The static memory plan of the steps, in their order. Views are the steps' aliases, so the plan
+   * and the kernels agree on which values share an array. Left out: outputs and every value that
+   * shares an output's array (the caller keeps them, so a later run must not write there) and
+   * scan results (arrays of the scan loop); i64 values by {@link #FLOAT_ARRAYS}.
+   */
+  private MemoryPlan memoryPlan(List<Step> steps) {
+    int[] root = roots(steps);
+    Set<Integer> outputRoots = new HashSet<>();
+    outputs.forEach(id -> outputRoots.add(root[id]));
+    Map<Integer, Integer> viewOf = new HashMap<>();
+    List<MemoryPlan.Step> schedule = new ArrayList<>();
+    for (Step step : steps) {
+      viewOf.putAll(step.aliases());
+      List<Integer> planned = step.defines().stream()
+          .filter(id -> !outputRoots.contains(root[id]) && !(graph.node(id).op() instanceof Op.ScanResult))
+          .toList();
+      schedule.add(new MemoryPlan.Step(planned, step.reads()));
+    }
+    return MemoryPlan.of(graph, FLOAT_ARRAYS, schedule, viewOf);
+  }
+
+  /**
+   * The run's slot arrays, sized for its dims, after a comment per slot that says what it holds,
+   * in order, views marked: {@code // slot 3: f32[N, 128] (512*N bytes): %12 matmul, %13 reshape
+   * (view), %40 mul}.
+   */
+  private void slots(MethodSpec.Builder run, MemoryPlan plan, List<Step> steps) {
+    Set<Integer> views = new HashSet<>();
+    steps.forEach(step -> views.addAll(step.aliases().keySet()));
+    run.addCode("// The static memory plan: one float[] per slot, kept by the workspace for runs with the same dims.\n");
+    run.addCode("// Outside it: i64 values (small index tensors, long[]), the outputs (fresh arrays the caller keeps),\n");
+    run.addCode("// scan results, inputs, parameters and constants.\n");
+    List<String> lengths = new ArrayList<>();
+    for (int k = 0; k < plan.slots(); k++) {
+      List<Integer> values = plan.valuesIn(k);
+      Node first = graph.node(values.get(0));
+      StringBuilder text = new StringBuilder();
+      for (int id : values) {
+        Node node = graph.node(id);
+        text.append(text.length() == 0 ? "" : ", ").append('%').append(id).append(' ').append(opName(node));
+        if (!node.type().equals(first.type())) {
+          text.append(' ').append(typeText(node));
+        }
+        if (views.contains(id)) {
+          text.append(" (view)");
+        }
+      }
+      run.addCode("// slot $L: $L ($L bytes): $L\n", k, typeText(first), plan.slotBytes().get(k), text);
+      lengths.add(dims.numel(first.type().shape()));
+    }
+    run.addStatement("float[][] slots = ws.slots($L)", String.join(", ", lengths));
+  }
+
+  /** A value's dtype and shape: {@code f32[N, 128]}. */
+  private static String typeText(Node node) {
+    return node.type().dtype().text() + node.type().shape();
+  }
+
+  /** The first word of a node's op ({@code matmul}, {@code relu}, {@code reshape}). */
+  private static String opName(Node node) {
+    String text = node.op().text();
+    int cut = 0;
+    while (cut < text.length() && (Character.isLetterOrDigit(text.charAt(cut)) || text.charAt(cut) == '_')) {
+      cut++;
+    }
+    return cut == 0 ? text.split("\\s")[0] : text.substring(0, cut);
+  }
+
+  /**
+   * Each step's code, with, after the last step that reads a value outside the plan (or a view of
+   * it), the statement that hands its array back to the pool. Values in slots are never handed
+   * back; neither are values that are (or share an array with) outputs, feeds, constants and scan
+   * carries; i64 arrays are not pooled.
+   */
+  private List<CodeBlock> render(List<Step> steps, MemoryPlan plan) {
+    int n = graph.nodes().size();
+    int[] root = roots(steps);
     Set<Integer> pinned = new HashSet<>();
     for (int id = 0; id < n; id++) {
       Op op = graph.node(root[id]).op();
-      if (outputs.contains(id) || op instanceof Op.Scan || op instanceof Op.Input || op instanceof Op.Parameter || op instanceof Op.Constant
-          || graph.node(root[id]).type().dtype() == DType.I64) {
+      if (outputs.contains(id) || op instanceof Op.Scan || op instanceof Op.Input || op instanceof Op.Parameter
+          || op instanceof Op.Constant || graph.node(root[id]).type().dtype() == DType.I64
+          || plan.slotOf().get(root[id]) != MemoryPlan.OUTSIDE) {
         pinned.add(root[id]);
       }
     }
+    Set<Integer> defined = new HashSet<>();
+    steps.forEach(s -> defined.addAll(s.defines()));
     Map<Integer, Integer> lastStep = new HashMap<>();
     for (int s = 0; s < steps.size(); s++) {
       for (int id : steps.get(s).defines()) {
@@ -655,39 +822,36 @@ final class GraphClassWriter {
         lastStep.put(root[id], s);
       }
     }
-    List<Step> out = new ArrayList<>();
+    List<CodeBlock> out = new ArrayList<>();
     for (int s = 0; s < steps.size(); s++) {
-      Step step = steps.get(s);
-      CodeBlock.Builder code = step.code().toBuilder();
+      CodeBlock.Builder code = steps.get(s).code().apply(plan).toBuilder();
       for (Map.Entry<Integer, Integer> e : lastStep.entrySet()) {
-        if (e.getValue() == s && !pinned.contains(e.getKey()) && definedByAStep(e.getKey(), steps)) {
+        if (e.getValue() == s && !pinned.contains(e.getKey()) && defined.contains(e.getKey())) {
           code.addStatement("pool.give(v[$L].floats())", e.getKey());
         }
       }
-      out.add(new Step(step.node(), code.build(), step.reads(), step.defines(), step.aliases()));
+      out.add(code.build());
     }
     return out;
   }
 
-  private static boolean definedByAStep(int id, List<Step> steps) {
-    return steps.stream().anyMatch(s -> s.defines().contains(id));
-  }
-
   /** The steps in private methods of {@link #STEPS_PER_PART} each, which take the run's state and dims. */
-  private List<MethodSpec> parts(List<Step> steps) {
+  private List<MethodSpec> parts(List<CodeBlock> steps) {
     List<MethodSpec> parts = new ArrayList<>();
     for (int from = 0; from < steps.size(); from += STEPS_PER_PART) {
       MethodSpec.Builder part = MethodSpec.methodBuilder("part" + parts.size())
           .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
           .addParameter(Tensor[].class, "v")
-          .addParameter(BufferPool.class, "pool")
+          .addParameter(Workspace.class, "ws")
+          .addParameter(float[][].class, "slots")
           .addParameter(long.class, "randomKey")
           .addParameter(int[].class, "at");
       for (String d : dimVariables.values()) {
         part.addParameter(int.class, d);
       }
-      for (Step s : steps.subList(from, Math.min(steps.size(), from + STEPS_PER_PART))) {
-        part.addCode(s.code());
+      part.addStatement("$T pool = ws.pool()", POOL);
+      for (CodeBlock s : steps.subList(from, Math.min(steps.size(), from + STEPS_PER_PART))) {
+        part.addCode(s);
       }
       parts.add(part.build());
     }

@@ -46,6 +46,78 @@ class JavaBackendTest {
     return r.models().get(0).traced();
   }
 
+  private static final String BROADCASTS = """
+      model Broadcasts() {
+        forward(x: [N, 3, 4], r: [3, 4], col: [N, 3, 1], lead: [N, 1, 1], mid: [3, 1]) -> [N, 3, 4] =
+          relu(x * r + col) * lead - mid + exp(x)
+      }
+      """;
+
+  private static Tensor random(java.util.SplittableRandom rng, int... shape) {
+    float[] data = new float[(int) Tensor.numel(shape)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) rng.nextDouble(-2, 2);
+    }
+    return Tensor.of(data, shape);
+  }
+
+  /**
+   * Every way a fused loop reads a broadcast operand (a trailing run, a leading run, a run in the
+   * middle, a scalar per row) agrees with the reference bit for bit, over batch sizes that change
+   * between runs (the workspace's slots are resized); an output stays as it was after later runs
+   * (outputs live outside the memory plan).
+   */
+  @Test
+  void broadcastsInFusedLoopsAgreeWithTheReferenceAcrossBatchSizesAndOutputsSurviveLaterRuns() {
+    Compiler.Result r = Compiler.check(new SourceFile("broadcasts.nnet", BROADCASTS));
+    assertFalse(r.hasErrors(), () -> r.diagnostics().toString());
+    Graph g = r.models().get(0).traced();
+    CompiledGraph java = new JavaBackend().compile(g, Signature.ofFunction(g));
+    CompiledGraph reference = Backends.reference().compile(g, Signature.ofFunction(g));
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    List<float[]> kept = new ArrayList<>();
+    List<Tensor> outputs = new ArrayList<>();
+    for (int n : new int[] {2, 5, 2, 1}) {
+      Map<String, Tensor> feeds = Map.of("x", random(rng, n, 3, 4), "r", random(rng, 3, 4), "col", random(rng, n, 3, 1),
+          "lead", random(rng, n, 1, 1), "mid", random(rng, 3, 1));
+      Tensor expected = reference.run(feeds, 0).values().iterator().next();
+      Tensor actual = java.run(feeds, 0).values().iterator().next();
+      assertArrayEquals(expected.shape(), actual.shape());
+      assertArrayEquals(expected.floats(), actual.floats(), "batch " + n);
+      kept.add(actual.floats().clone());
+      outputs.add(actual);
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      assertArrayEquals(kept.get(i), outputs.get(i).floats(), "output of run " + i + " was overwritten");
+    }
+  }
+
+  /**
+   * The generated run shows its plan (a comment per slot), computes planned values into slots and,
+   * with the slot checks this module's tests switch on, checks each; an i64 value (argmax) and the
+   * output are not in the plan.
+   */
+  @Test
+  void generatedCodeRunsOnTheMemoryPlan() {
+    Compiler.Result r = Compiler.check(new SourceFile("mix.nnet", """
+        model Mix() {
+          forward(x: [N, 4]) -> [N] = cast(argmax(exp(x) @ transpose(x, 0, 1) * 2.0, axis = 1), f32) + 1.0
+        }
+        """));
+    assertFalse(r.hasErrors(), () -> r.diagnostics().toString());
+    Graph g = r.models().get(0).traced();
+    assertTrue(Boolean.getBoolean("nnet.java.checkSlots"), "this module's surefire switches the slot checks on");
+    String code = new GraphClassWriter(g).write("dev.nnet.test", "Mix", "A test.\n").toString();
+    assertTrue(code.contains("// slot 0: f32["), code);
+    assertTrue(code.contains("float[][] slots = ws.slots(dimN * 4, 4 * dimN, dimN * dimN, dimN * dimN)"), code);
+    assertTrue(code.contains("ws.into(slots["), code);
+    assertTrue(code.contains("Workspace.requireInSlot("), code);
+    assertFalse(code.contains(" i64["), "i64 values have no slot:\n" + code);
+    Map<String, Tensor> feeds = Map.of("x", Tensor.of(new float[] {1, -2, 3, 0.5f, -1, 2, 0, 1}, 2, 4));
+    assertArrayEquals(Backends.reference().compile(g, Signature.ofFunction(g)).run(feeds, 0).get("forward").floats(),
+        new JavaBackend().compile(g, Signature.ofFunction(g)).run(feeds, 0).get("forward").floats());
+  }
+
   @Test
   void isRegisteredAsJava() {
     Backend java = Backends.named("java").orElseThrow();

@@ -68,7 +68,16 @@ class JavaTargetTest {
   @Test
   void generatedSourceMatchesGolden(@TempDir Path out) throws Exception {
     Compiler.Result r = Compiler.check(new SourceFile("tiny.nnet", SOURCE));
-    List<Path> files = JavaTarget.generate(r, "dev.nnet.tiny", out);
+    // The golden is the code users get: without the slot checks this module's tests switch on.
+    String checkSlots = System.clearProperty("nnet.java.checkSlots");
+    List<Path> files;
+    try {
+      files = JavaTarget.generate(r, "dev.nnet.tiny", out);
+    } finally {
+      if (checkSlots != null) {
+        System.setProperty("nnet.java.checkSlots", checkSlots);
+      }
+    }
     assertEquals(4, files.size(), files::toString);
     for (String name : List.of("Tiny", "TinyPredict")) {
       String actual = Files.readString(out.resolve("dev/nnet/tiny/" + name + ".java"));
@@ -86,6 +95,9 @@ class JavaTargetTest {
     String step = Files.readString(out.resolve("dev/nnet/tiny/TinyStep.java"));
     assertTrue(step.contains("// tiny.nnet:"), "every statement names its .nnet line");
     assertFalse(step.contains("dev.nnet.check") || step.contains("dev.nnet.opt"), "depends on the runtime only");
+    assertTrue(step.contains("float[][] slots = ws.slots(") && step.contains("ws.into(slots["),
+        "kernels write into the memory plan's slots");
+    assertFalse(step.contains("requireInSlot"), "no slot checks unless asked for");
   }
 
   @Test

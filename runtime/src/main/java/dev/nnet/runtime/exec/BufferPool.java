@@ -17,11 +17,11 @@ import java.util.Set;
  * <p>Not thread-safe: one run at a time borrows a pool (kernels split their loops after
  * allocating).
  */
-public final class BufferPool {
+public final class BufferPool implements Allocator {
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
   private final Set<float[]> owned = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  /** An array of length {@code n} with arbitrary contents; the caller must overwrite all of it. */
+  @Override
   public float[] take(int n) {
     ArrayDeque<float[]> q = free.get(n);
     float[] a = q == null ? null : q.poll();
@@ -32,7 +32,7 @@ public final class BufferPool {
     return a;
   }
 
-  /** An array of length {@code n} filled with zeros. */
+  @Override
   public float[] takeZeroed(int n) {
     ArrayDeque<float[]> q = free.get(n);
     float[] a = q == null ? null : q.poll();
@@ -62,7 +62,7 @@ public final class BufferPool {
     }
   }
 
-  /** Returns an array that nothing reads any more. Arrays the pool does not own are ignored. */
+  @Override
   public void give(float[] a) {
     if (owned.contains(a)) {
       free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);

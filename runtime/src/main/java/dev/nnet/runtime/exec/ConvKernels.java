@@ -37,7 +37,7 @@ public final class ConvKernels {
    * {@code [N, O, *OS]}, with zero padding {@code padBefore}/{@code padAfter} per spatial dim.
    */
   public static Tensor conv(Tensor x, Tensor w, int[] stride, int[] padBefore, int[] padAfter, int[] dilation,
-      int groups, BufferPool pool) {
+      int groups, Allocator pool) {
     ElementwiseKernels.requireDType("conv", x, DType.F32);
     ElementwiseKernels.requireDType("conv", w, DType.F32);
     if (x.rank() < 3) {
@@ -73,7 +73,7 @@ public final class ConvKernels {
    * reads (when the windows do not tile the input) get 0.
    */
   public static Tensor convTranspose(Tensor dy, Tensor w, int[] inputSpatial, int[] stride, int[] padBefore,
-      int[] padAfter, int[] dilation, int groups, BufferPool pool) {
+      int[] padAfter, int[] dilation, int groups, Allocator pool) {
     ElementwiseKernels.requireDType("conv transpose", dy, DType.F32);
     ElementwiseKernels.requireDType("conv transpose", w, DType.F32);
     if (dy.rank() < 3 || w.rank() < 2) {
@@ -113,7 +113,7 @@ public final class ConvKernels {
    * {@code dy [N, O, *OS]} -> {@code [O, C/groups, *kernel]}, summed over the batch.
    */
   public static Tensor convFilterGrad(Tensor x, Tensor dy, int[] kernel, int[] stride, int[] padBefore,
-      int[] padAfter, int[] dilation, int groups, BufferPool pool) {
+      int[] padAfter, int[] dilation, int groups, Allocator pool) {
     ElementwiseKernels.requireDType("conv filter gradient", x, DType.F32);
     ElementwiseKernels.requireDType("conv filter gradient", dy, DType.F32);
     if (x.rank() < 3 || dy.rank() != x.rank()) {

@@ -9,7 +9,7 @@ public final class CreationKernels {
   private CreationKernels() {}
 
   /** A tensor of {@code shape} with every element {@code value} (truncated for i64, "not zero" for bool). */
-  public static Tensor fill(double value, DType dtype, int[] shape, BufferPool pool) {
+  public static Tensor fill(double value, DType dtype, int[] shape, Allocator pool) {
     int n = Math.toIntExact(Tensor.numel(shape));
     return switch (dtype) {
       case I64 -> {
@@ -31,7 +31,7 @@ public final class CreationKernels {
   }
 
   /** {@code start + i * step} for i in 0..length-1, as f32 or i64 (rounded, as the values are whole numbers there). */
-  public static Tensor arange(double start, double step, int length, DType dtype, BufferPool pool) {
+  public static Tensor arange(double start, double step, int length, DType dtype, Allocator pool) {
     return switch (dtype) {
       case I64 -> {
         long[] d = new long[length];

@@ -20,7 +20,7 @@ public final class ElementwiseKernels {
   // ---- unary ----------------------------------------------------------------------------------
 
   /** {@code fn(x)} elementwise on an f32 tensor. */
-  public static Tensor unary(UnaryFn fn, Tensor x, BufferPool pool) {
+  public static Tensor unary(UnaryFn fn, Tensor x, Allocator pool) {
     requireDType(fn.text(), x, DType.F32);
     float[] in = x.floats();
     float[] out = pool.take(in.length);
@@ -43,7 +43,7 @@ public final class ElementwiseKernels {
    * comparisons, and arithmetic whose result is normalized back to 0/1. i64 {@code div} floors
    * (like {@code //} in Python) and fails on division by zero.
    */
-  public static Tensor binary(BinaryFn fn, Tensor a, Tensor b, BufferPool pool) {
+  public static Tensor binary(BinaryFn fn, Tensor a, Tensor b, Allocator pool) {
     if (a.dtype() != b.dtype()) {
       throw new ExecutionError("`" + fn.text() + "` needs operands of one dtype, got " + a.dtype() + " and " + b.dtype());
     }
@@ -183,7 +183,7 @@ public final class ElementwiseKernels {
   // ---- where ----------------------------------------------------------------------------------
 
   /** {@code cond ? a : b} elementwise, all three broadcast; {@code cond} is bool, a and b share a dtype. */
-  public static Tensor where(Tensor cond, Tensor a, Tensor b, BufferPool pool) {
+  public static Tensor where(Tensor cond, Tensor a, Tensor b, Allocator pool) {
     requireDType("where", cond, DType.BOOL);
     if (a.dtype() != b.dtype()) {
       throw new ExecutionError("`where` needs branches of one dtype, got " + a.dtype() + " and " + b.dtype());
@@ -251,7 +251,7 @@ public final class ElementwiseKernels {
    * Converts to {@code to}. f32 to i64 truncates toward zero (as PyTorch); anything to bool is
    * "not zero". Casting to the same dtype, or bool to f32 (both 0/1 floats), shares the data.
    */
-  public static Tensor cast(Tensor x, DType to, BufferPool pool) {
+  public static Tensor cast(Tensor x, DType to, Allocator pool) {
     DType from = x.dtype();
     int[] shape = x.shape();
     if (from == to) {

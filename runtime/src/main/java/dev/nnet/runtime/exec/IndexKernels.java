@@ -9,7 +9,7 @@ public final class IndexKernels {
   private IndexKernels() {}
 
   /** i64 class indices {@code [*]} to f32 one-hot rows {@code [*, classes]}; an index outside {@code [0, classes)} fails. */
-  public static Tensor oneHot(Tensor indices, long classes, BufferPool pool) {
+  public static Tensor oneHot(Tensor indices, long classes, Allocator pool) {
     ElementwiseKernels.requireDType("one_hot", indices, DType.I64);
     int c = Math.toIntExact(classes);
     long[] idx = indices.longs();
@@ -23,7 +23,7 @@ public final class IndexKernels {
   }
 
   /** Rows of {@code table [V, ...]} picked by {@code indices [*]}: a {@code [*, ...]} tensor of the table's dtype. */
-  public static Tensor gather(Tensor table, Tensor indices, BufferPool pool) {
+  public static Tensor gather(Tensor table, Tensor indices, Allocator pool) {
     ElementwiseKernels.requireDType("gather", indices, DType.I64);
     if (table.rank() < 1) {
       throw new ExecutionError("`gather` needs a table of rank 1 or more, got a scalar");
@@ -48,7 +48,7 @@ public final class IndexKernels {
    * Sums the rows of {@code values [*, ...]} into a zero {@code [rows, ...]} tensor at
    * {@code indices [*]}: the gradient of {@link #gather}. Repeated indices add up.
    */
-  public static Tensor scatterAdd(Tensor values, Tensor indices, int rows, BufferPool pool) {
+  public static Tensor scatterAdd(Tensor values, Tensor indices, int rows, Allocator pool) {
     ElementwiseKernels.requireDType("scatter_add", indices, DType.I64);
     int[] vs = values.shape();
     int[] is = indices.shape();

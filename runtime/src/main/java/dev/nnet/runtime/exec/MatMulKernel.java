@@ -275,7 +275,7 @@ public final class MatMulKernel {
    * {@code op(x)} is x, or x with its last two axes swapped when the flag is set, so
    * {@code x @ w^T} runs without copying {@code w}.
    */
-  public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB, BufferPool pool) {
+  public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB, Allocator pool) {
     ElementwiseKernels.requireDType("@", a, DType.F32);
     ElementwiseKernels.requireDType("@", b, DType.F32);
     if (a.rank() < 2 || b.rank() < 2) {

@@ -13,7 +13,7 @@ public final class MovementKernels {
   private MovementKernels() {}
 
   /** Reorders axes: output axis i is input axis {@code order.get(i)}. */
-  public static Tensor permute(Tensor x, List<Integer> order, BufferPool pool) {
+  public static Tensor permute(Tensor x, List<Integer> order, Allocator pool) {
     int[] in = x.shape();
     if (order.size() != in.length) {
       throw new ExecutionError("permutation " + order + " does not fit a tensor of shape " + Arrays.toString(in));
@@ -29,7 +29,7 @@ public final class MovementKernels {
   }
 
   /** Reverses the order of elements along each of {@code axes} (any dtype). */
-  public static Tensor flip(Tensor x, List<Integer> axes, BufferPool pool) {
+  public static Tensor flip(Tensor x, List<Integer> axes, Allocator pool) {
     int[] shape = x.shape();
     int rank = shape.length;
     boolean[] flipped = new boolean[rank];
@@ -67,12 +67,12 @@ public final class MovementKernels {
   }
 
   /** Broadcasts to {@code target}: size-1 axes repeat and missing leading axes are added. */
-  public static Tensor expand(Tensor x, int[] target, BufferPool pool) {
+  public static Tensor expand(Tensor x, int[] target, Allocator pool) {
     return gatherStrided(x, target, Broadcast.strides(x.shape(), target), pool);
   }
 
   /** A new contiguous tensor of shape {@code outShape} whose element at index i is read at {@code strides . i}. */
-  private static Tensor gatherStrided(Tensor x, int[] outShape, int[] strides, BufferPool pool) {
+  private static Tensor gatherStrided(Tensor x, int[] outShape, int[] strides, Allocator pool) {
     StridedLoop loop = new StridedLoop(outShape, Broadcast.contiguous(outShape), strides);
     int n = Math.toIntExact(Tensor.numel(outShape));
     int len = loop.rowLength();
@@ -111,7 +111,7 @@ public final class MovementKernels {
   }
 
   /** Elements {@code start, start + step, ...} below {@code end} along {@code axis}. */
-  public static Tensor slice(Tensor x, int axis, long start, long end, long step, BufferPool pool) {
+  public static Tensor slice(Tensor x, int axis, long start, long end, long step, Allocator pool) {
     int[] shape = x.shape();
     if (axis < 0 || axis >= shape.length) {
       throw new ExecutionError("axis " + axis + " is out of range for a tensor of shape " + Arrays.toString(shape));
@@ -142,7 +142,7 @@ public final class MovementKernels {
   }
 
   /** Joins tensors of one dtype along {@code axis}; all other dims must agree. */
-  public static Tensor concat(List<Tensor> parts, int axis, BufferPool pool) {
+  public static Tensor concat(List<Tensor> parts, int axis, Allocator pool) {
     if (parts.isEmpty()) {
       throw new ExecutionError("`concat` needs at least one tensor");
     }
@@ -193,7 +193,7 @@ public final class MovementKernels {
     return t.dtype() == DType.I64 ? t.longs() : t.floats();
   }
 
-  static Object allocate(DType dtype, int n, BufferPool pool) {
+  static Object allocate(DType dtype, int n, Allocator pool) {
     return dtype == DType.I64 ? new long[n] : pool.take(n);
   }
 

@@ -24,7 +24,7 @@ public final class PadKernels {
    * the edge; {@link PadMode#CIRCULAR} wraps around (each pad at most the axis size). Exactly
    * {@code torch.nn.functional.pad}.
    */
-  public static Tensor pad(Tensor x, int[] before, int[] after, PadMode mode, float value, BufferPool pool) {
+  public static Tensor pad(Tensor x, int[] before, int[] after, PadMode mode, float value, Allocator pool) {
     ElementwiseKernels.requireDType("pad", x, DType.F32);
     int[] in = x.shape();
     int[] out = paddedShape(in, before, after);
@@ -67,7 +67,7 @@ public final class PadKernels {
    * {@link PadMode#CONSTANT} a crop; for the others each padded cell's gradient is also added to
    * the source cell it copied.
    */
-  public static Tensor padTranspose(Tensor g, int[] before, int[] after, PadMode mode, BufferPool pool) {
+  public static Tensor padTranspose(Tensor g, int[] before, int[] after, PadMode mode, Allocator pool) {
     ElementwiseKernels.requireDType("pad transpose", g, DType.F32);
     int[] padded = g.shape();
     if (before.length != padded.length || after.length != padded.length) {

@@ -19,14 +19,14 @@ public final class RandomKernels {
   private RandomKernels() {}
 
   /** Uniform f32 samples in [0, 1): element {@code i} (row-major) is {@link CounterRandom#uniform}{@code (key, salt, i)}. */
-  public static Tensor uniform(int[] shape, long key, long salt, BufferPool pool) {
+  public static Tensor uniform(int[] shape, long key, long salt, Allocator pool) {
     float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
     Parallel.forRange(d.length, GRAIN, (from, to) -> CounterRandom.fillUniform(key, salt, d, from, to));
     return Tensor.of(d, shape);
   }
 
   /** Standard normal f32 samples: element {@code i} is {@link CounterRandom#normal}{@code (key, salt, i)}. */
-  public static Tensor normal(int[] shape, long key, long salt, BufferPool pool) {
+  public static Tensor normal(int[] shape, long key, long salt, Allocator pool) {
     float[] d = pool.take(Math.toIntExact(Tensor.numel(shape)));
     Parallel.forRange(d.length, GRAIN, (from, to) -> CounterRandom.fillNormal(key, salt, d, from, to));
     return Tensor.of(d, shape);

@@ -16,7 +16,7 @@ public final class ReduceKernels {
   private ReduceKernels() {}
 
   /** Reduces {@code x} (f32) over {@code axes}; reduced axes are dropped, or kept as size 1 if {@code keepDims}. */
-  public static Tensor reduce(ReduceFn fn, Tensor x, List<Integer> axes, boolean keepDims, BufferPool pool) {
+  public static Tensor reduce(ReduceFn fn, Tensor x, List<Integer> axes, boolean keepDims, Allocator pool) {
     ElementwiseKernels.requireDType("reduce_" + fn.text(), x, DType.F32);
     int[] shape = x.shape();
     boolean[] reduced = new boolean[shape.length];

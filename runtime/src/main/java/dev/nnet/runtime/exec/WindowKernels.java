@@ -19,7 +19,7 @@ public final class WindowKernels {
    * -> {@code [..., *OS]}, with {@code OS = floor((S - d*(k-1) - 1)/s) + 1}. Max propagates NaN
    * (as PyTorch's max_pool).
    */
-  public static Tensor reduce(boolean max, Tensor x, int[] kernel, int[] stride, int[] dilation, BufferPool pool) {
+  public static Tensor reduce(boolean max, Tensor x, int[] kernel, int[] stride, int[] dilation, Allocator pool) {
     String what = max ? "max pool" : "window sum";
     Slices s = Slices.of(what, x, x.shape(), kernel, stride, dilation);
     SlidingWindows g = s.g;
@@ -63,7 +63,7 @@ public final class WindowKernels {
    * position receives the sum of g over the windows that contain it (0 if none does).
    */
   public static Tensor sumTranspose(Tensor g, int[] inputSpatial, int[] kernel, int[] stride, int[] dilation,
-      BufferPool pool) {
+      Allocator pool) {
     ElementwiseKernels.requireDType("window sum transpose", g, DType.F32);
     if (g.rank() < inputSpatial.length) {
       throw new ExecutionError("window sum transpose: gradient " + Arrays.toString(g.shape()) + " has fewer than "
@@ -104,7 +104,7 @@ public final class WindowKernels {
    * its window of {@code x [..., *S]} (the first maximum in row-major window order; a NaN counts as
    * the maximum, as in PyTorch's max_pool), summing where windows overlap -> {@code [..., *S]}.
    */
-  public static Tensor maxTranspose(Tensor x, Tensor g, int[] kernel, int[] stride, int[] dilation, BufferPool pool) {
+  public static Tensor maxTranspose(Tensor x, Tensor g, int[] kernel, int[] stride, int[] dilation, Allocator pool) {
     ElementwiseKernels.requireDType("max pool gradient", g, DType.F32);
     Slices s = Slices.of("max pool gradient", x, x.shape(), kernel, stride, dilation);
     requireShape("max pool gradient", g, s.outShape());
