@@ -150,6 +150,38 @@ class JavaBackendTest {
   }
 
   /**
+   * {@code a = 2h}; a scan of {@code steps} steps whose body passes its carry through, from {@code a};
+   * then {@code b = 3h}, the same size, after the scan was {@code a}'s last reader.
+   */
+  private static Graph passThroughScan(long steps) throws Exception {
+    GraphBuilder body = new GraphBuilder();
+    TensorType t = TensorType.f32(Shape.of(4));
+    body.output("carry0", body.input("carry0", t));
+    GraphBuilder g = new GraphBuilder();
+    GraphBuilder.Value h = g.input("h", t);
+    GraphBuilder.Value a = g.add(new Op.Binary(dev.nnet.ir.BinaryFn.MUL), SourceSpan.NONE, h, g.scalar(2));
+    Op.Scan scan = new Op.Scan(body.build(), 1, 0, 0, Dim.of(steps), false);
+    GraphBuilder.Value loop = g.add(scan, SourceSpan.NONE, a);
+    g.output("last", g.add(new Op.ScanResult(0, scan.resultType(0)), SourceSpan.NONE, loop));
+    g.output("b", g.add(new Op.Binary(dev.nnet.ir.BinaryFn.MUL), SourceSpan.NONE, h, g.scalar(3)));
+    return g.build();
+  }
+
+  @Test
+  void aScanCarryLeftAsItCameInIsNotOverwrittenByALaterValue() throws Exception {
+    Map<String, Tensor> feeds = Map.of("h", Tensor.of(new float[] {1, 2, 3, 4}, 4));
+    for (long steps : new long[] {0, 3}) {
+      Graph g = passThroughScan(steps);
+      CompiledGraph compiled = new JavaBackend().compile(g, Signature.ofFunction(g));
+      for (int run = 0; run < 2; run++) { // the second run reuses the first run's arrays
+        Map<String, Tensor> out = compiled.run(feeds, 0);
+        assertArrayEquals(new float[] {2, 4, 6, 8}, out.get("last").floats(), steps + " steps, run " + run);
+        assertArrayEquals(new float[] {3, 6, 9, 12}, out.get("b").floats());
+      }
+    }
+  }
+
+  /**
    * Sums row pairs: {@code x: [2*N, 3] -> [N, 3]}. The checker binds a symbol
    * only where it stands alone, but a graph's feeds may be solved for one, as the executor does.
    */
