@@ -77,14 +77,57 @@ final class VectorSgemm {
 
   /**
    * {@code c[j] = a[0, k) · B[j, 0, k)} for {@code j < n}, B {@code [n, k]} row-major: the one-row
-   * product of {@link MatMulKernel#sgemm} with {@code transB}, as dot products of contiguous rows in
-   * four vector accumulators (independent fused multiply-adds keep the pipeline full).
+   * product of {@link MatMulKernel#sgemm} with {@code transB}, as dot products of contiguous rows.
+   * Four rows at a time share each load of {@code a}, one vector accumulator per row: the loop is
+   * bound by loads, and this makes five loads per four fused multiply-adds instead of eight (the
+   * Fashion MLP's batch-1 GEMV chain: 10-35% faster than a row at a time with four accumulators).
    */
   static void rowTimesTransposed(int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    int upper = S.loopBound(k);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      int r0 = bOff + j * k;
+      int r1 = r0 + k;
+      int r2 = r1 + k;
+      int r3 = r2 + k;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = FloatVector.zero(S);
+      FloatVector acc2 = FloatVector.zero(S);
+      FloatVector acc3 = FloatVector.zero(S);
+      int p = 0;
+      for (; p < upper; p += L) {
+        FloatVector x = FloatVector.fromArray(S, a, aOff + p);
+        acc0 = x.fma(FloatVector.fromArray(S, b, r0 + p), acc0);
+        acc1 = x.fma(FloatVector.fromArray(S, b, r1 + p), acc1);
+        acc2 = x.fma(FloatVector.fromArray(S, b, r2 + p), acc2);
+        acc3 = x.fma(FloatVector.fromArray(S, b, r3 + p), acc3);
+      }
+      float s0 = acc0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      float s1 = acc1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      float s2 = acc2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      float s3 = acc3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      for (; p < k; p++) {
+        float x = a[aOff + p];
+        s0 += x * b[r0 + p];
+        s1 += x * b[r1 + p];
+        s2 += x * b[r2 + p];
+        s3 += x * b[r3 + p];
+      }
+      c[cOff + j] = s0;
+      c[cOff + j + 1] = s1;
+      c[cOff + j + 2] = s2;
+      c[cOff + j + 3] = s3;
+    }
+    rowsTimesTransposedOneByOne(j, n, k, a, aOff, b, bOff, c, cOff);
+  }
+
+  /** Rows {@code [from, n)} of {@link #rowTimesTransposed}, each in four vector accumulators. */
+  private static void rowsTimesTransposedOneByOne(int from, int n, int k, float[] a, int aOff, float[] b, int bOff,
+      float[] c, int cOff) {
     int step = 4 * L;
     int upper4 = k - k % step;
     int upper = S.loopBound(k);
-    for (int j = 0; j < n; j++) {
+    for (int j = from; j < n; j++) {
       int row = bOff + j * k;
       FloatVector acc0 = FloatVector.zero(S);
       FloatVector acc1 = FloatVector.zero(S);
