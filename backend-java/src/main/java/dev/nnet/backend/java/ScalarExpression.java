@@ -30,7 +30,12 @@ final class ScalarExpression {
       return binary(b.fn(), operands.get(0), operands.get(1), operandTypes.get(0));
     }
     if (op instanceof Op.Where) {
-      return "(" + operands.get(0) + " != 0f ? " + operands.get(1) + " : " + operands.get(2) + ")";
+      if (operandTypes.get(1) == DType.I64) {
+        return "(" + operands.get(0) + " != 0f ? " + operands.get(1) + " : " + operands.get(2) + ")";
+      }
+      // Branch-free: a ReLU's select on random signs would mispredict on every other element.
+      return "dev.nnet.runtime.exec.BranchFreeSelect.where(" + operands.get(0) + ", " + operands.get(1) + ", "
+          + operands.get(2) + ")";
     }
     if (op instanceof Op.Cast c) {
       return cast(operands.get(0), operandTypes.get(0), c.to());
