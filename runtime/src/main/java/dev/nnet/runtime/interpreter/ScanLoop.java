@@ -131,8 +131,8 @@ public final class ScanLoop {
       // A carry the loop left as it came in (no steps, or a body that passes it through) is an
       // operand's array, which the caller frees once the scan, its last reader, is done: the
       // result must own an array of its own, or a later value would overwrite it.
-      if (carry[i].dtype() != DType.I64 && reserved.contains(carry[i].floats())
-          && !stepArrays.contains(carry[i].floats())) {
+      // (Carries that were step buffers were copied in the loop, so a reserved array here is an operand's.)
+      if (carry[i].dtype() != DType.I64 && reserved.contains(carry[i].floats())) {
         carry[i] = carry[i].copy();
       }
     }
