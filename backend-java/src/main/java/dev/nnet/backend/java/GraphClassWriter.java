@@ -9,7 +9,6 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nnet.ir.ConstantData;
 import dev.nnet.ir.DType;
-import dev.nnet.ir.Dim;
 import dev.nnet.ir.Graph;
 import dev.nnet.ir.Node;
 import dev.nnet.ir.Op;
@@ -431,6 +430,7 @@ final class GraphClassWriter {
 
   /** One loop over {@code shape} computing every node of {@code loop}, storing those read outside it. */
   private Step fusedLoop(FusionPlan.Group g, List<Integer> loop, Shape shape) {
+    BroadcastElement broadcast = new BroadcastElement(dims);
     Set<Integer> inLoop = new HashSet<>(loop);
     List<Integer> stored = loop.stream()
         .filter(id -> outputs.contains(id) || users.get(id).stream().anyMatch(u -> !inLoop.contains(u)))
@@ -458,7 +458,7 @@ final class GraphClassWriter {
           continue;
         }
         reads.add(in);
-        element.put(in, operandElement(operand, shape, pre, perRow, post));
+        element.put(in, broadcast.read(operand, shape, pre, perRow, post));
       }
     }
     CodeBlock.Builder body = CodeBlock.builder();
@@ -519,83 +519,6 @@ final class GraphClassWriter {
       return code.build();
     };
     return new Step(loop.get(0), emit, reads, stored, Map.of());
-  }
-
-  /**
-   * How the loop reads one element of {@code operand}, broadcast to {@code shape}, in the row that
-   * starts at flat index {@code base}, at column {@code c} (a row is the last dim, so no element
-   * needs a division): at {@code base + c} when the shapes agree, a hoisted scalar for a
-   * one-element operand; when the operand's non-unit dims are one contiguous run of the output's,
-   * at {@code rowStart + c} for a run that ends with the last dim ({@code [C]} against
-   * {@code [N, C]}) and as a value read once per row for one that ends before it ({@code [N, 1]});
-   * else a copy expanded to the full shape.
-   */
-  private String operandElement(Node operand, Shape shape, CodeBlock.Builder pre, CodeBlock.Builder perRow,
-      CodeBlock.Builder post) {
-    int id = operand.id();
-    boolean longs = operand.type().dtype() == DType.I64;
-    String array = longs ? "longs" : "floats";
-    String type = javaType(operand.type().dtype());
-    Shape s = operand.type().shape();
-    if (s.equals(shape)) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
-      return "in" + id + "[base + c]";
-    }
-    int rank = shape.rank();
-    Dim one = Dim.of(1);
-    List<Dim> padded = new ArrayList<>();
-    for (int a = 0; a < rank - s.rank(); a++) {
-      padded.add(one);
-    }
-    padded.addAll(s.dims());
-    if (padded.stream().allMatch(one::equals)) {
-      pre.addStatement("$L s$L = v[$L].$L()[0]", type, id, id, array);
-      return "s" + id;
-    }
-    int first = 0;
-    while (padded.get(first).equals(one)) {
-      first++;
-    }
-    int end = rank;
-    while (padded.get(end - 1).equals(one)) {
-      end--;
-    }
-    boolean run = true;
-    for (int a = first; a < end; a++) {
-      run &= padded.get(a).equals(shape.dim(a));
-    }
-    if (run && s.rank() <= rank) {
-      pre.addStatement("$L[] in$L = v[$L].$L()", type, id, id, array);
-      String mid = dims.numel(new Shape(shape.dims().subList(first, end)));
-      if (end == rank) {
-        if (first == 0) {
-          return "in" + id + "[base + c]";
-        }
-        if (first == rank - 1) { // a bias [C]: one row
-          return "in" + id + "[c]";
-        }
-        // Rows of the output repeat the operand every mid / cols rows.
-        pre.addStatement("int period$L = Math.max(1, $L / Math.max(1, cols))", id, mid);
-        perRow.addStatement("int at$L = row % period$L * cols", id, id);
-        return "in" + id + "[at" + id + " + c]";
-      }
-      String inner = dims.numel(new Shape(shape.dims().subList(end, rank)));
-      pre.addStatement("int inner$L = $L", id, inner);
-      String index = "base / inner" + id;
-      if (first > 0) {
-        pre.addStatement("int mid$L = $L", id, mid);
-        index = index + " % mid" + id;
-      }
-      perRow.addStatement("$L r$L = in$L[$L]", type, id, id, index);
-      return "r" + id;
-    }
-    pre.addStatement("$T e$L = $T.expand(v[$L], shape, pool)", TENSOR, id,
-        ClassName.get("dev.nnet.runtime.exec", "MovementKernels"), id);
-    pre.addStatement("$L[] in$L = e$L.$L()", type, id, id, array);
-    if (!longs) {
-      post.addStatement("pool.give(in$L)", id);
-    }
-    return "in" + id + "[base + c]";
   }
 
   // ---- memory -------------------------------------------------------------------------------------
@@ -872,7 +795,7 @@ final class GraphClassWriter {
     return "%" + node.id() + " = " + text;
   }
 
-  private static String javaType(DType t) {
+  static String javaType(DType t) {
     return t == DType.I64 ? "long" : "float";
   }
 
